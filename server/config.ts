@@ -1,0 +1,13 @@
+/** Everything `kedge server` needs; the CLI fills it from flags and KEDGE_* variables. */
+export interface ServerConfig {
+  dataDir: string;
+  bindAddress: string;
+  httpsPort: number;
+  mqttPort: number;
+  tlsSans: string[];
+  nodeName: string;
+  disableAgent: boolean;
+  /** Extra agent options for the server's own node (containerd socket, labels). */
+  agent?: { containerdAddress?: string; nodeLabels?: Record<string, string>; dataDir?: string };
+  log?: (msg: string) => void;
+}

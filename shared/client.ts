@@ -1,0 +1,160 @@
+import https from 'node:https';
+import http from 'node:http';
+import { KedgeError, fromStatus } from './errors.js';
+import type { KObject } from './meta.js';
+import { kindByName, resourcePath, type KindInfo } from './kinds.js';
+
+export interface ClientOptions {
+  /** https://host:6443 */
+  server: string;
+  /** PEM of the CA that signed the server's certificate; absent means the system's roots. */
+  ca?: string;
+  token?: string;
+  /** Skip certificate checks (only for fetching /cacerts before the hash check). */
+  insecure?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Raw request body (string) instead of JSON.stringify(body). */
+  raw?: string;
+  timeoutMs?: number;
+}
+
+export interface ListResult<T = KObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string };
+  items: T[];
+}
+
+export interface WatchEvent<T = KObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+function kindOf(k: string | KindInfo): KindInfo {
+  if (typeof k !== 'string') return k;
+  const info = kindByName(k);
+  if (!info) throw new KedgeError('NotFound', `kind "${k}" is not served by kedge`);
+  return info;
+}
+
+/** A small HTTPS client for the kedge API, with no dependency beyond node:https. */
+export function createApiClient(opts: ClientOptions) {
+  const base = new URL(opts.server);
+  const mod = base.protocol === 'http:' ? http : https;
+
+  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+    const url = new URL(path, base);
+    for (const [k, v] of Object.entries(ro.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const headers: Record<string, string> = { accept: 'application/json', ...(ro.headers ?? {}) };
+    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(
+        url,
+        { method, headers, ca: opts.ca, rejectUnauthorized: !opts.insecure, timeout: ro.timeoutMs ?? opts.timeoutMs ?? 30_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new KedgeError('Timeout', `${method} ${url.href}: no answer within ${(ro.timeoutMs ?? opts.timeoutMs ?? 30_000) / 1000}s`)));
+      req.on('error', (e) => reject(connectionError(e, url.href)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  async function request<T = unknown>(method: string, path: string, body?: unknown, ro?: RequestOptions): Promise<T> {
+    const res = await send(method, path, body, ro);
+    let parsed: unknown = undefined;
+    if (res.text) {
+      try {
+        parsed = JSON.parse(res.text);
+      } catch {
+        parsed = res.text;
+      }
+    }
+    if (res.status >= 400) throw fromStatus(parsed, res.status);
+    return parsed as T;
+  }
+
+  /** Streams newline-delimited watch events until `stop()` or the server ends the stream. */
+  function watch<T = KObject>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void): { stop: () => void } {
+    const url = new URL(path, base);
+    for (const [k, v] of Object.entries({ ...query, watch: '1' })) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let stopped = false;
+    const req = mod.request(url, { method: 'GET', headers, ca: opts.ca, rejectUnauthorized: !opts.insecure }, (res) => {
+      if ((res.statusCode ?? 0) >= 400) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let body: unknown;
+          try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = undefined; }
+          onEnd?.(fromStatus(body, res.statusCode ?? 500));
+        });
+        return;
+      }
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) onEvent(JSON.parse(line) as WatchEvent<T>);
+        }
+      });
+      res.on('end', () => onEnd?.());
+      res.on('error', (e) => { if (!stopped) onEnd?.(e); });
+    });
+    req.on('error', (e) => { if (!stopped) onEnd?.(connectionError(e, url.href)); });
+    req.end();
+    return { stop: () => { stopped = true; req.destroy(); } };
+  }
+
+  return {
+    options: opts,
+    request,
+    watch,
+    list<T = KObject>(kind: string | KindInfo, q: { namespace?: string; labelSelector?: string } = {}) {
+      return request<ListResult<T>>('GET', resourcePath(kindOf(kind), q.namespace), undefined, { query: { labelSelector: q.labelSelector } });
+    },
+    get<T = KObject>(kind: string | KindInfo, namespace: string | undefined, name: string) {
+      return request<T>('GET', resourcePath(kindOf(kind), namespace, name));
+    },
+    create<T extends KObject>(obj: T) {
+      return request<T>('POST', resourcePath(kindOf(obj.kind), obj.metadata.namespace ?? 'default'), obj);
+    },
+    update<T extends KObject>(obj: T) {
+      return request<T>('PUT', resourcePath(kindOf(obj.kind), obj.metadata.namespace ?? 'default', obj.metadata.name), obj);
+    },
+    delete(kind: string | KindInfo, namespace: string | undefined, name: string) {
+      return request<KObject>('DELETE', resourcePath(kindOf(kind), namespace, name));
+    },
+  };
+}
+
+function connectionError(e: Error, url: string): Error {
+  if (e instanceof KedgeError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
+    return new KedgeError('ServiceUnavailable', `cannot reach the kedge server at ${url} (${code})`, { cause: e });
+  }
+  if (/certificate|self.signed|SSL|TLS/i.test(code + e.message)) {
+    return new KedgeError('Unauthorized', `TLS check failed for ${url}: ${e.message} (is the CA in your kubeconfig the server's?)`, { cause: e });
+  }
+  return new KedgeError('ServiceUnavailable', `request to ${url} failed: ${e.message}`, { cause: e });
+}

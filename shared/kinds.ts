@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import { deploymentSchema } from './deployment.js';
+import { namespaceSchema } from './namespace.js';
+import { nodeSchema } from './node.js';
+import { podSchema } from './pod.js';
+
+/** What the API and the CLI know about each kind kedge serves. */
+export interface KindInfo {
+  kind: string;
+  /** "" for the core group. */
+  group: string;
+  version: string;
+  apiVersion: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  namespaced: boolean;
+  schema: z.ZodType;
+}
+
+export const kinds: KindInfo[] = [
+  { kind: 'Namespace', group: '', version: 'v1', apiVersion: 'v1', plural: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, schema: namespaceSchema },
+  { kind: 'Node', group: '', version: 'v1', apiVersion: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, schema: nodeSchema },
+  { kind: 'Pod', group: '', version: 'v1', apiVersion: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, schema: podSchema },
+  { kind: 'Deployment', group: 'apps', version: 'v1', apiVersion: 'apps/v1', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, schema: deploymentSchema },
+];
+
+export function kindByName(kind: string): KindInfo | undefined {
+  return kinds.find((k) => k.kind === kind);
+}
+
+export function kindByPlural(group: string, plural: string): KindInfo | undefined {
+  return kinds.find((k) => k.group === group && k.plural === plural);
+}
+
+/** Resolves what a user types: "pods", "pod", "po", "Pod", "deploy", "deployments.apps". */
+export function resolveKind(word: string): KindInfo | undefined {
+  const w = word.toLowerCase().replace(/\.apps$/, '');
+  return kinds.find((k) => k.plural === w || k.singular === w || k.kind.toLowerCase() === w || k.shortNames.includes(w));
+}
+
+/** The URL path of a collection or an object. */
+export function resourcePath(info: KindInfo, namespace?: string, name?: string): string {
+  const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+}

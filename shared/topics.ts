@@ -1,0 +1,29 @@
+/** MQTT topic builders. Every node lives under kedge/v1/nodes/{node}/. */
+export const topicRoot = 'kedge/v1/nodes';
+
+export type NodeTopicKind = 'status' | 'pods' | 'online' | 'desired';
+
+export function nodePrefix(node: string): string {
+  return `${topicRoot}/${node}/`;
+}
+
+export const topics = {
+  status: (node: string) => `${topicRoot}/${node}/status`,
+  pods: (node: string) => `${topicRoot}/${node}/pods`,
+  online: (node: string) => `${topicRoot}/${node}/online`,
+  desired: (node: string) => `${topicRoot}/${node}/desired`,
+  rpc: (node: string, rest: string) => `${topicRoot}/${node}/rpc/${rest}`,
+};
+
+/** Splits a topic into node and kind; null when it is not a kedge node topic. */
+export function parseTopic(topic: string): { node: string; kind: NodeTopicKind | 'rpc'; rest: string } | null {
+  const parts = topic.split('/');
+  if (parts.length < 5 || parts[0] !== 'kedge' || parts[1] !== 'v1' || parts[2] !== 'nodes') return null;
+  const node = parts[3]!;
+  const kind = parts[4]!;
+  if (!node) return null;
+  if (kind === 'rpc') return { node, kind, rest: parts.slice(5).join('/') };
+  if (parts.length !== 5) return null;
+  if (kind === 'status' || kind === 'pods' || kind === 'online' || kind === 'desired') return { node, kind, rest: '' };
+  return null;
+}
