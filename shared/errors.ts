@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
+  | 'Gone'
   | 'Unauthorized'
   | 'Forbidden'
   | 'MethodNotAllowed'
@@ -21,6 +22,7 @@ const statusOf: Record<ErrorCode, number> = {
   NotFound: 404,
   AlreadyExists: 409,
   Conflict: 409,
+  Gone: 410,
   Unauthorized: 401,
   Forbidden: 403,
   MethodNotAllowed: 405,

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { containerdPaths, maxSocketPath, renderContainerdConfig } from './config.js';
+
+describe('containerd config', () => {
+  it('puts root, state and socket under <dataDir>/containerd and disables CRI', () => {
+    const p = containerdPaths('/var/lib/kedge/agent');
+    expect(p.address).toBe('/var/lib/kedge/agent/containerd/containerd.sock');
+    const toml = renderContainerdConfig(p);
+    expect(toml).toContain('version = 2');
+    expect(toml).toContain('root = "/var/lib/kedge/agent/containerd/root"');
+    expect(toml).toContain('state = "/var/lib/kedge/agent/containerd/state"');
+    expect(toml).toMatch(/\[grpc\]\n {2}address = "\/var\/lib\/kedge\/agent\/containerd\/containerd.sock"/);
+    expect(toml).toMatch(/disabled_plugins = \[.*"io.containerd.grpc.v1.cri".*\]/);
+    expect(toml).not.toContain('runtime.v1.linux'); // the 1.6 tasks service needs it
+  });
+
+  it('escapes quotes in paths', () => {
+    expect(renderContainerdConfig(containerdPaths('/data/we"ird'))).toContain('root = "/data/we\\"ird/containerd/root"');
+  });
+
+  it('refuses a data dir whose socket path would not fit sun_path, naming the flag', () => {
+    const long = '/' + 'd'.repeat(maxSocketPath);
+    expect(() => containerdPaths(long)).toThrow(/--data-dir|--containerd-address/);
+    expect(() => containerdPaths('/' + 'd'.repeat(maxSocketPath - '/containerd/containerd.sock'.length - 1))).not.toThrow();
+  });
+});

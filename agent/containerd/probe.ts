@@ -1,0 +1,26 @@
+/** Is a containerd listening at this socket, and which version is it? */
+import { connect } from 'node:net';
+import { execa } from 'execa';
+import { parseServerVersion } from '../runtime/ctr/table.js';
+
+/** A cheap check (no process spawned): does something accept connections on the unix socket? */
+export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    const done = (ok: boolean): void => { clearTimeout(t); s.destroy(); resolve(ok); };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export type VersionProbe = { ok: true; version: string } | { ok: false; error: string };
+
+/** `ctr -a ADDRESS version`; the server part must answer. */
+export async function containerdVersion(ctrPath: string, address: string, timeoutMs = 8000): Promise<VersionProbe> {
+  const r = await execa(ctrPath, ['-a', address, '--connect-timeout', '3s', 'version'], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+  const version = r.exitCode === 0 ? parseServerVersion(String(r.stdout)) : null;
+  if (version) return { ok: true, version };
+  const err = String(r.stderr).trim().split('\n').at(-1) || r.shortMessage || `exit code ${r.exitCode}`;
+  return { ok: false, error: err.replace(/^ctr: /, '') };
+}

@@ -1,0 +1,199 @@
+import type { Pod, PodStatus } from '../../shared/pod.js';
+import type { PodStatusReport } from '../../shared/messages.js';
+import { containerLabels, type ContainerInfo, type RuntimeDriver } from '../runtime/driver.js';
+import { apply } from './apply.js';
+import { containerId, podName, podNamespace, podUid } from './ids.js';
+import { observe } from './observe.js';
+import { plan, type PodRef } from './plan.js';
+import { pullPolicy, tryNormalize } from './spec.js';
+import { createRuntimeState, recordExit, type RuntimeState } from './state.js';
+import { buildPodStatus, type StatusContext } from './status.js';
+
+export type PodStatusEntry = PodStatusReport['pods'][number];
+
+export interface ReconcilerOptions {
+  driver: RuntimeDriver;
+  nodeName: string;
+  normalizeImage(ref: string): string;
+  logPath: StatusContext['logPath'];
+  /** The node's address, reported as hostIP and podIP (host networking). */
+  hostIP: () => string;
+  now?: () => number;
+  log?: (msg: string) => void;
+  /** Slow safety-net period; spawning ctr costs CPU on a Pi, so not shorter than a few seconds. */
+  intervalMs?: number;
+  /** Pod statuses that changed since last time. */
+  onStatusChange?: (changed: PodStatusEntry[]) => void;
+  /** A pod's last container is gone (its logs may go too). */
+  onPodRemoved?: (pod: PodRef) => void;
+}
+
+export interface Reconciler {
+  start(): void;
+  /** Replaces the desired pod set and reconciles. */
+  setDesired(pods: Pod[]): void;
+  /** Asks for a reconcile; triggers while one runs are coalesced into one more run. */
+  trigger(reason: string): void;
+  /** Resolves when no reconcile and no background operation is running (tests, shutdown). */
+  idle(): Promise<void>;
+  /** The status of every desired pod, as last computed. */
+  statuses(): PodStatusEntry[];
+  readonly state: RuntimeState;
+  stop(): Promise<void>;
+}
+
+/** The agent's control loop: one reconcile at a time, on new desired state, exits, imports and a slow timer. */
+export function createReconciler(o: ReconcilerOptions): Reconciler {
+  const now = o.now ?? Date.now;
+  const log = o.log ?? (() => undefined);
+  const state = createRuntimeState();
+  const ctx = (): StatusContext => ({ nodeName: o.nodeName, normalizeImage: o.normalizeImage, logPath: o.logPath, hostIP: o.hostIP() });
+  // null until a desired state is known (cache or server): an agent that knows nothing must not remove anything.
+  let desiredNow: Pod[] | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const inflight = new Set<Promise<void>>();
+  const published = new Map<string, { json: string; status: PodStatus }>();
+  let current: PodStatusEntry[] = [];
+
+  function background(work: Promise<void>): void {
+    const p = work.finally(() => {
+      inflight.delete(p);
+      trigger('background operation finished');
+    });
+    inflight.add(p);
+  }
+
+  function onRemoved(pod: PodRef): void {
+    void o.driver
+      .list({ [containerLabels.node]: o.nodeName, [containerLabels.podUid]: pod.uid })
+      .then((left) => {
+        if (left.length === 0 && !(desiredNow ?? []).some((p) => podUid(p) === pod.uid)) o.onPodRemoved?.(pod);
+      })
+      .catch((e: Error) => log(`listing containers of pod ${pod.namespace}/${pod.name}: ${e.message}`));
+  }
+
+  async function list(): Promise<ContainerInfo[] | null> {
+    try {
+      return await o.driver.list({ [containerLabels.node]: o.nodeName });
+    } catch (e) {
+      log(`reconcile: cannot list containers: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  async function refreshImages(desired: Pod[], actual: ContainerInfo[]): Promise<void> {
+    const have = new Set(actual.map((a) => a.id));
+    const c = ctx();
+    const refs = new Set<string>();
+    for (const pod of desired) {
+      for (const container of pod.spec.containers) {
+        const id = containerId(podUid(pod), container.name);
+        if (have.has(id) && pullPolicy(container) !== 'Always') continue;
+        const norm = tryNormalize(c, container.image);
+        if ('image' in norm) refs.add(norm.image);
+      }
+    }
+    state.present.clear();
+    for (const ref of refs) {
+      if (state.images.get(ref)?.pulling) continue;
+      try {
+        if (await o.driver.imageExists(ref)) state.present.add(ref);
+      } catch (e) {
+        log(`reconcile: cannot check image ${ref}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async function reconcileOnce(): Promise<void> {
+    // One snapshot per pass: a desired state arriving mid-pass gets its own pass.
+    const desired = desiredNow;
+    if (!desired) return;
+    let actual = await list();
+    if (!actual) return;
+    observe(state, desired, actual, now(), o.nodeName);
+    await refreshImages(desired, actual);
+    const actions = plan(desired, actual, state, now(), ctx());
+    if (actions.length) {
+      await apply(actions, { driver: o.driver, state, now, log, background, onRemoved });
+      actual = (await list()) ?? actual;
+      observe(state, desired, actual, now(), o.nodeName);
+    }
+    publishStatuses(desired, actual);
+  }
+
+  function publishStatuses(desired: Pod[], actual: ContainerInfo[]): void {
+    const byId = new Map(actual.map((a) => [a.id, a]));
+    const c = ctx();
+    const changed: PodStatusEntry[] = [];
+    const next: PodStatusEntry[] = [];
+    const t = now();
+    for (const pod of desired) {
+      const uid = podUid(pod);
+      const prev = published.get(uid)?.status ?? pod.status;
+      const status = buildPodStatus(pod, byId, state, t, c, prev);
+      const entry = { namespace: podNamespace(pod), name: podName(pod), uid, status };
+      next.push(entry);
+      const json = JSON.stringify(status);
+      if (published.get(uid)?.json !== json) changed.push(entry);
+      published.set(uid, { json, status });
+    }
+    for (const uid of published.keys()) if (!desired.some((p) => podUid(p) === uid)) published.delete(uid);
+    current = next;
+    if (changed.length) o.onStatusChange?.(changed);
+  }
+
+  async function run(): Promise<void> {
+    do {
+      again = false;
+      try {
+        await reconcileOnce();
+      } catch (e) {
+        log(`reconcile failed: ${(e as Error).stack ?? String(e)}`);
+      }
+    } while (again && !stopped);
+  }
+
+  function trigger(_reason: string): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = run().finally(() => {
+      running = null;
+    });
+  }
+
+  return {
+    state,
+    start() {
+      unsubscribe = o.driver.onExit((e) => {
+        recordExit(state, e, now());
+        trigger(`container ${e.id} exited (${e.exitCode})`);
+      });
+      timer = setInterval(() => trigger('timer'), o.intervalMs ?? 10_000);
+      trigger('start');
+    },
+    setDesired(pods) {
+      desiredNow = pods;
+      trigger('desired state');
+    },
+    trigger,
+    async idle() {
+      while (running || inflight.size) {
+        await Promise.all([running, ...inflight]);
+      }
+    },
+    statuses: () => current,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      unsubscribe?.();
+      await running;
+    },
+  };
+}

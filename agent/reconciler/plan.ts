@@ -1,0 +1,115 @@
+import type { Container, Pod } from '../../shared/pod.js';
+import { containerLabels, type ContainerInfo, type ContainerSpec } from '../runtime/driver.js';
+import { containerId, podName, podNamespace, podUid } from './ids.js';
+import { buildContainerSpec, logPathOf, pullPolicy, shouldRestart, tryNormalize, type SpecContext } from './spec.js';
+import type { RuntimeState } from './state.js';
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export type Action =
+  /** Fetch an image; runs in the background so a slow pull does not hold up other pods. */
+  | { type: 'pull'; image: string }
+  | { type: 'create'; spec: ContainerSpec; pod: PodRef }
+  /** The pod asks for something the runtime cannot be given (e.g. a bad quantity). */
+  | { type: 'reject'; id: string; reason: string; message: string }
+  | { type: 'restart'; id: string; logPath: string }
+  /** Stop (SIGTERM, SIGKILL after the grace period) and remove; in the background. */
+  | { type: 'remove'; id: string; graceSeconds: number; pod: PodRef; why: 'not desired' | 'image changed' };
+
+const defaultGraceSeconds = 30;
+
+/**
+ * Desired pods vs the runtime's containers → what to do, as plain data (STYLE rule 3). Pure: the
+ * clock, the remembered state and the image presence (state.present) are inputs. Containers of
+ * other nodes (another agent sharing this containerd) are never touched.
+ */
+export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeState, now: number, ctx: SpecContext): Action[] {
+  const actions: Action[] = [];
+  const ours = new Map(actual.filter((a) => a.labels[containerLabels.node] === ctx.nodeName).map((a) => [a.id, a]));
+  const wanted = new Set<string>();
+  const pulls = new Set<string>();
+
+  for (const pod of desired) {
+    if (pod.metadata.deletionTimestamp) continue;
+    if (pod.spec.nodeName && pod.spec.nodeName !== ctx.nodeName) continue;
+    const ref: PodRef = { namespace: podNamespace(pod), name: podName(pod), uid: podUid(pod) };
+    const planContainer = (c: Container, index: number, id: string): void => {
+      if (state.busy.has(id)) return;
+      const a = ours.get(id);
+      const rec = state.containers.get(id);
+      if (!a && rec?.createError && now < rec.createError.retryAt) return;
+      const norm = tryNormalize(ctx, c.image);
+      if ('error' in norm) {
+        actions.push({ type: 'reject', id, reason: 'InvalidImageName', message: norm.error });
+        return;
+      }
+      const image = norm.image;
+
+      if (a) {
+        const have = tryNormalize(ctx, a.image);
+        if (('image' in have ? have.image : a.image) !== image) {
+          actions.push({ type: 'remove', id, graceSeconds: pod.spec.terminationGracePeriodSeconds ?? defaultGraceSeconds, pod: ref, why: 'image changed' });
+          return;
+        }
+        const status = a.task?.status;
+        if (status === 'created') {
+          // Created but never started (the agent died between the two steps).
+          actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, rec?.restartCount ?? 0) });
+          return;
+        }
+        if (status !== undefined && status !== 'stopped') return;
+        if (!shouldRestart(pod.spec.restartPolicy, rec?.lastExit?.exitCode ?? null)) return;
+        if (rec?.restartAt !== undefined && now < rec.restartAt) return;
+        actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, (rec?.restartCount ?? 0) + 1) });
+        return;
+      }
+
+      const policy = pullPolicy(c);
+      const present = state.present.has(image);
+      const img = state.images.get(image);
+      const wantsPull = policy === 'Never' ? false : policy === 'Always' ? !present || !img?.attempted : !present;
+      if (wantsPull) {
+        const waiting = img?.pulling || (img?.retryAt !== undefined && now < img.retryAt);
+        if (!waiting && !pulls.has(image)) {
+          pulls.add(image);
+          actions.push({ type: 'pull', image });
+        }
+        return;
+      }
+      if (!present) return; // imagePullPolicy Never: wait for an import
+      try {
+        actions.push({ type: 'create', spec: buildContainerSpec(pod, index, ctx, rec?.restartCount ?? 0), pod: ref });
+      } catch (e) {
+        actions.push({ type: 'reject', id, reason: 'CreateContainerConfigError', message: (e as Error).message });
+      }
+    };
+    pod.spec.containers.forEach((c, index) => {
+      const id = containerId(ref.uid, c.name);
+      wanted.add(id);
+      try {
+        planContainer(c, index, id);
+      } catch (e) {
+        // e.g. a log path the pod's names cannot make: this container waits, the others go on.
+        actions.push({ type: 'reject', id, reason: 'CreateContainerConfigError', message: (e as Error).message });
+      }
+    });
+  }
+
+  for (const a of ours.values()) {
+    if (wanted.has(a.id) || state.busy.has(a.id)) continue;
+    const uid = a.labels[containerLabels.podUid] ?? '';
+    const pod = state.pods.get(uid);
+    actions.push({
+      type: 'remove',
+      id: a.id,
+      graceSeconds: pod?.graceSeconds ?? defaultGraceSeconds,
+      pod: { uid, namespace: a.labels[containerLabels.podNamespace] ?? pod?.namespace ?? '', name: a.labels[containerLabels.podName] ?? pod?.name ?? '' },
+      why: 'not desired',
+    });
+  }
+  return actions;
+}

@@ -1,0 +1,158 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KedgeError } from '../shared/errors.js';
+import type { DesiredState } from '../shared/messages.js';
+import type { AgentConfig } from './config.js';
+import { createDesiredCache } from './cache/desired.js';
+import { ensureContainerd } from './containerd/ensure.js';
+import { nodeAddresses } from './fingerprint/addresses.js';
+import { collectHostFacts } from './fingerprint/host.js';
+import { collectReport } from './fingerprint/report.js';
+import { createImageImporter } from './images/importer.js';
+import { normalizeImageRef } from './images/ref.js';
+import { joinServer, type JoinResult } from './join/join.js';
+import { createLogKeeper } from './logs/keeper.js';
+import { logPathFor } from './logs/layout.js';
+import { createReconciler } from './reconciler/loop.js';
+import { createCtrDriver } from './runtime/ctr/ctr-driver.js';
+import type { RuntimeDriver } from './runtime/driver.js';
+import { createSession, type MqttCredentials, type Session } from './session/session.js';
+
+/** Per-container log cap; the keeper trims files beyond it (SD cards are small). */
+const logMaxBytes = 10 * 1024 * 1024;
+
+export interface AgentDeps {
+  /** A runtime to use instead of containerd (tests); the agent does not close an injected driver. */
+  driver: RuntimeDriver;
+  now: () => number;
+}
+
+export interface RunningAgent {
+  nodeName: string;
+  /** Disconnects (online "0") and stops timers, importer and log keeper; containers keep running. */
+  stop(): Promise<void>;
+}
+
+function mqttCredentials(r: JoinResult): MqttCredentials {
+  return { url: r.mqtt.url, username: r.mqtt.username, password: r.mqtt.password, ca: r.ca };
+}
+
+async function prepareDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // It holds the node password and MQTT credentials.
+    await chmod(dir, 0o700);
+    for (const sub of ['images', 'logs']) await mkdir(join(dir, sub), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new KedgeError('Invalid', `--data-dir ${dir}: cannot prepare the agent's data directory (${(e as Error).message})`, { cause: e });
+  }
+}
+
+/**
+ * Runs the node: join (or the saved credentials), containerd, image importer, log keeper, the
+ * reconciler started from the cached desired state (pods come back without the server), then the
+ * MQTT session.
+ */
+export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}): Promise<RunningAgent> {
+  const log = cfg.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const now = deps.now ?? Date.now;
+  const nodeName = cfg.nodeName;
+  const dataDir = cfg.dataDir;
+  await prepareDataDir(dataDir);
+
+  const join_ = () => joinServer({ server: cfg.server, token: cfg.token, nodeName, dataDir, labels: cfg.nodeLabels, log });
+  const joined = await join_();
+  log(joined.fromCache ? `node ${nodeName}: server unreachable, using saved credentials` : `node ${nodeName}: joined ${cfg.server}`);
+
+  const undo: (() => Promise<void> | void)[] = [];
+  const unwind = async () => {
+    for (const u of undo.splice(0).reverse()) {
+      try {
+        await u();
+      } catch (e) {
+        log(`agent shutdown: ${(e as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    let driver = deps.driver;
+    let runtimeVersion: string;
+    if (driver) {
+      runtimeVersion = await driver.version();
+    } else {
+      const containerd = await ensureContainerd({ address: cfg.containerdAddress, dataDir, log });
+      undo.push(() => containerd.stop());
+      const ctr = createCtrDriver({ address: containerd.address, runcRoot: containerd.runcRoot, log });
+      undo.push(() => ctr.close());
+      driver = ctr;
+      runtimeVersion = containerd.version;
+    }
+    const host = await collectHostFacts();
+
+    const logsRoot = join(dataDir, 'logs');
+    // containerd's own log is capped too: an SD card must not fill up with it.
+    const keeper = createLogKeeper({ root: logsRoot, maxBytes: logMaxBytes, extraFiles: [join(dataDir, 'containerd', 'containerd.log')], log });
+    keeper.start();
+    undo.push(() => keeper.stop());
+
+    let session: Session | undefined;
+    const reconciler = createReconciler({
+      driver,
+      nodeName,
+      normalizeImage: (ref) => normalizeImageRef(ref),
+      logPath: (p) => logPathFor(logsRoot, p),
+      hostIP: () => nodeAddresses()[0] ?? '127.0.0.1',
+      now,
+      log,
+      onStatusChange: (changed) => session?.publishPods(changed),
+      onPodRemoved: (p) => void keeper.removePod(p.namespace, p.name, p.uid).catch((e: Error) => log(`removing logs of pod ${p.namespace}/${p.name}: ${e.message}`)),
+    });
+    undo.push(() => reconciler.stop());
+
+    // Edge autonomy: the last desired state on disk starts the pods before any server answers.
+    const cache = createDesiredCache({ dataDir, log });
+    const cached = await cache.load();
+    if (cached && cached.node === nodeName) {
+      log(`starting from the cached desired state (revision ${cached.revision}, ${cached.pods.length} pods)`);
+      reconciler.setDesired(cached.pods);
+    }
+    reconciler.start();
+
+    const importer = createImageImporter({
+      dir: join(dataDir, 'images'),
+      driver,
+      log,
+      onImported: (names: string[]) => reconciler.trigger(`imported ${names.join(', ')}`),
+    });
+    // Not awaited: importing big tarballs must not hold up the MQTT session.
+    importer.start().catch((e: Error) => log(`image importer: ${e.message}`));
+    undo.push(() => importer.stop());
+
+    const onDesired = (d: DesiredState) => {
+      reconciler.setDesired(d.pods);
+      cache.save(d).catch((e: Error) => log(`cannot save the desired state to ${cache.path}: ${e.message}`));
+    };
+    session = createSession({
+      nodeName,
+      credentials: mqttCredentials(joined),
+      heartbeatMs: cfg.heartbeatMs,
+      report: () => collectReport({ nodeName, dataDir, host, containerRuntimeVersion: runtimeVersion, nodeLabels: cfg.nodeLabels, now }),
+      podStatuses: () => reconciler.statuses(),
+      onDesired,
+      onNotAuthorized: async () => mqttCredentials(await join_()),
+      log,
+    });
+    const s = session;
+    undo.push(() => s.close());
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    nodeName,
+    stop: () => (stopping ??= unwind()),
+  };
+}

@@ -1,0 +1,216 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { desiredStateSchema, type DesiredState, type NodeReport, type PodStatusReport } from '../../shared/messages.js';
+import { topics } from '../../shared/topics.js';
+import { fieldPath } from '../../shared/validate.js';
+import { reconnectDelay } from './backoff.js';
+
+export interface MqttCredentials {
+  /** mqtts://host:8883 (mqtt:// only in tests). */
+  url: string;
+  username: string;
+  password: string;
+  /** PEM of the CA that signed the broker's certificate. */
+  ca?: string;
+}
+
+export type PodStatusEntry = PodStatusReport['pods'][number];
+
+export interface SessionOptions {
+  nodeName: string;
+  credentials: MqttCredentials;
+  heartbeatMs?: number;
+  keepaliveSeconds?: number;
+  /** The heartbeat payload. */
+  report: () => Promise<NodeReport>;
+  /** Every pod the node has, sent with full: true on each (re)connect. */
+  podStatuses: () => PodStatusEntry[];
+  onDesired: (state: DesiredState) => void;
+  /** The broker refused the credentials: they may be stale (node re-created); re-join and return new ones. */
+  onNotAuthorized?: () => Promise<MqttCredentials | null | undefined>;
+  onConnectionChange?: (connected: boolean) => void;
+  log?: (msg: string) => void;
+  random?: () => number;
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+export interface Session {
+  readonly connected: boolean;
+  /** Sends changed pod statuses (QoS 1). Dropped while offline: the full set follows the reconnect. */
+  publishPods(pods: PodStatusEntry[]): void;
+  /** Says goodbye (online "0") and disconnects; no timer is left behind. */
+  close(): Promise<void>;
+}
+
+/** CONNACK codes meaning "these credentials are refused" (MQTT 3.1.1: 4, 5; MQTT 5: 134, 135). */
+const authFailures = new Set([4, 5, 134, 135]);
+
+/**
+ * The node's MQTT session: online flag with a last will, the retained desired state, heartbeats
+ * and pod statuses. Reconnects forever with exponential back-off and jitter (mqtt.js's own
+ * reconnect period is fixed, so each attempt is a fresh client).
+ */
+export function createSession(o: SessionOptions): Session {
+  const log = o.log ?? (() => undefined);
+  const node = o.nodeName;
+  let creds = o.credentials;
+  let client: MqttClient | undefined;
+  let connected = false;
+  let closing = false;
+  let attempt = 0;
+  let authRefused = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let sending = false;
+
+  function options(): IClientOptions {
+    return {
+      clientId: node,
+      username: creds.username,
+      password: creds.password,
+      clean: true, // desired is retained, so nothing is lost by a clean session
+      keepalive: o.keepaliveSeconds ?? 30,
+      protocolVersion: 4, // aedes speaks MQTT 3.1.1
+      reconnectPeriod: 0,
+      connectTimeout: 15_000,
+      will: { topic: topics.online(node), payload: Buffer.from('0'), qos: 1, retain: true },
+      ...(creds.ca ? { ca: creds.ca, rejectUnauthorized: true } : {}),
+    };
+  }
+
+  async function sendHeartbeat(c: MqttClient): Promise<void> {
+    if (sending) return;
+    sending = true;
+    try {
+      const report = await o.report();
+      if (c === client && connected) c.publish(topics.status(node), JSON.stringify(report), { qos: 0 });
+    } catch (e) {
+      log(`heartbeat: cannot collect the node report: ${(e as Error).message}`);
+    } finally {
+      sending = false;
+    }
+  }
+
+  function publishFull(c: MqttClient): void {
+    const report: PodStatusReport = { node, full: true, pods: o.podStatuses() };
+    c.publish(topics.pods(node), JSON.stringify(report), { qos: 1 });
+  }
+
+  function onMessage(topic: string, payload: Buffer): void {
+    if (topic !== topics.desired(node)) return;
+    if (payload.length === 0) {
+      log('desired state: empty retained message ignored');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch (e) {
+      log(`desired state for node ${node} dropped: not JSON (${(e as Error).message})`);
+      return;
+    }
+    const r = desiredStateSchema.safeParse(json);
+    if (!r.success) {
+      const why = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path)}: ${i.message}`).join('; ');
+      log(`desired state for node ${node} dropped: invalid (${why})`);
+      return;
+    }
+    if (r.data.node !== node) {
+      log(`desired state dropped: it is for node ${r.data.node}, this is ${node}`);
+      return;
+    }
+    try {
+      o.onDesired(r.data);
+    } catch (e) {
+      log(`desired state revision ${r.data.revision}: ${(e as Error).message}`);
+    }
+  }
+
+  function connect(): void {
+    retry = undefined;
+    authRefused = false;
+    const c = mqtt.connect(creds.url, options());
+    client = c;
+    let closed = false;
+    c.on('connect', () => {
+      if (c !== client) return;
+      connected = true;
+      attempt = 0;
+      log(`connected to ${creds.url} as ${node}`);
+      c.publish(topics.online(node), '1', { qos: 1, retain: true });
+      c.subscribe(topics.desired(node), { qos: 1 }, (err) => {
+        if (err) log(`cannot subscribe to the desired state: ${err.message}`);
+      });
+      publishFull(c);
+      void sendHeartbeat(c);
+      heartbeat = setInterval(() => void sendHeartbeat(c), o.heartbeatMs ?? 10_000);
+      o.onConnectionChange?.(true);
+    });
+    c.on('message', onMessage);
+    c.on('error', (err: Error & { code?: number | string }) => {
+      if (typeof err.code === 'number' && authFailures.has(err.code)) authRefused = true;
+      log(`mqtt ${creds.url}: ${err.message}`);
+    });
+    c.on('close', () => {
+      // end(true) below may emit 'close' again: one reconnect per connection.
+      if (c !== client || closed) return;
+      closed = true;
+      const was = connected;
+      connected = false;
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = undefined;
+      if (was) o.onConnectionChange?.(false);
+      c.removeAllListeners('connect');
+      c.end(true);
+      if (!closing) void scheduleReconnect();
+    });
+  }
+
+  async function scheduleReconnect(): Promise<void> {
+    const delay = reconnectDelay(attempt++, o.random, o.backoff);
+    if (authRefused && o.onNotAuthorized) {
+      log(`the broker refused node ${node}'s credentials; joining again`);
+      try {
+        const fresh = await o.onNotAuthorized();
+        if (fresh) creds = fresh;
+      } catch (e) {
+        log(`re-join failed: ${(e as Error).message}`);
+      }
+    }
+    if (closing) return;
+    log(`reconnecting in ${(delay / 1000).toFixed(1)}s`);
+    retry = setTimeout(connect, delay);
+  }
+
+  connect();
+
+  return {
+    get connected() {
+      return connected;
+    },
+    publishPods(pods) {
+      if (!client || !connected || pods.length === 0) return;
+      const report: PodStatusReport = { node, pods };
+      client.publish(topics.pods(node), JSON.stringify(report), { qos: 1 });
+    },
+    async close() {
+      closing = true;
+      if (retry) clearTimeout(retry);
+      if (heartbeat) clearInterval(heartbeat);
+      const c = client;
+      if (!c) return;
+      if (connected) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 2000);
+          c.publish(topics.online(node), '0', { qos: 1, retain: true }, () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
+      } else {
+        await new Promise<void>((resolve) => c.end(true, {}, () => resolve()));
+      }
+      connected = false;
+    },
+  };
+}

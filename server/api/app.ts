@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { KedgeError } from '../../shared/errors.js';
+import { requireAdminToken } from './auth.js';
+import { discoveryRoutes } from './discovery.js';
+import { joinRoutes } from './join.js';
+import { resourceRoutes } from './resources.js';
+import { asKedgeError, statusResponse } from './status-response.js';
+import type { ApiDeps } from './types.js';
+
+export const maxBodyBytes = 1024 * 1024;
+
+/** The Kubernetes-shaped HTTPS API, without a listening socket (see serve.ts). */
+export function createApi(deps: ApiDeps): Hono {
+  const log = deps.log ?? ((msg: string) => console.error(msg));
+  const app = new Hono();
+
+  app.onError((err, c) => statusResponse(c, asKedgeError(err, log)));
+  app.notFound((c) => statusResponse(c, new KedgeError('NotFound', `the server could not find the requested resource (kedge does not serve ${c.req.method} ${c.req.path})`)));
+
+  for (const path of ['/healthz', '/readyz', '/livez']) app.get(path, (c) => c.text('ok'));
+  app.use(requireAdminToken(deps.adminToken));
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new KedgeError('RequestEntityTooLarge', `request body: larger than the ${maxBodyBytes / 1024 / 1024} MiB limit`);
+      },
+    }),
+  );
+  app.route('/', joinRoutes(deps));
+  app.route('/', discoveryRoutes());
+  app.route('/', resourceRoutes(deps));
+  return app;
+}

@@ -1,0 +1,108 @@
+import { Hono, type Context } from 'hono';
+import { KedgeError } from '../../shared/errors.js';
+import type { KObject } from '../../shared/meta.js';
+import { parseSelector } from '../../shared/selector.js';
+import { admit } from './admission.js';
+import { matchesFields, parseFieldSelector } from './field-selector.js';
+import { deleteNamespace } from './namespaces.js';
+import { applyPatch } from './patch.js';
+import { readJson, readJsonObject } from './request-body.js';
+import { parseResourcePath, type ResourceTarget } from './resource-path.js';
+import type { ApiDeps } from './types.js';
+import { parseWatchQuery, watchCollection } from './watch.js';
+
+/** The generic resource handler: every kind in shared/kinds.ts, routed by its group, version and plural. */
+export function resourceRoutes(deps: ApiDeps): Hono {
+  const { store } = deps;
+  const app = new Hono();
+  const view = (o: KObject) => (o.kind === 'Node' && deps.nodeView ? deps.nodeView(o) : o);
+
+  async function handle(c: Context): Promise<Response> {
+    const method = c.req.method;
+    const t = parseResourcePath(c.req.path, method);
+    if (t.name === undefined) {
+      if (method === 'GET') return c.req.query('watch') === '1' || c.req.query('watch') === 'true' ? watch(c, t) : list(c, t);
+      if (method === 'POST') return create(c, t);
+      throw notAllowed(method, c.req.path, ['GET', 'POST']);
+    }
+    switch (method) {
+      case 'GET':
+        return c.json(view(getObject(t)));
+      case 'PUT':
+        return replace(c, t, await readJsonObject(c));
+      case 'PATCH':
+        return patch(c, t);
+      case 'DELETE':
+        if (t.subresource) break;
+        return c.json(view(remove(t)));
+    }
+    throw notAllowed(method, c.req.path, t.subresource ? ['GET', 'PUT', 'PATCH'] : ['GET', 'PUT', 'PATCH', 'DELETE']);
+  }
+
+  function getObject(t: ResourceTarget): KObject {
+    const obj = store.get(t.info.kind, t.namespace ?? '', t.name!);
+    if (!obj) throw new KedgeError('NotFound', `${t.info.plural} "${t.name}" not found`, { details: { kind: t.info.plural, name: t.name } });
+    return obj;
+  }
+
+  function selectors(c: Context) {
+    return { labels: parseSelector(c.req.query('labelSelector'), 'labelSelector'), fields: parseFieldSelector(c.req.query('fieldSelector')) };
+  }
+
+  function list(c: Context, t: ResourceTarget): Response {
+    const { labels, fields } = selectors(c);
+    const equal = Object.fromEntries(fields.filter((f) => f.op === '=').map((f) => [f.field, f.value]));
+    const { items, resourceVersion } = store.list(t.info.kind, { namespace: t.namespace, labelSelector: labels, fields: equal });
+    const unequal = fields.filter((f) => f.op === '!=');
+    const kept = unequal.length ? items.filter((o) => matchesFields(unequal, o)) : items;
+    return c.json({ apiVersion: t.info.apiVersion, kind: `${t.info.kind}List`, metadata: { resourceVersion }, items: kept.map(view) });
+  }
+
+  function watch(c: Context, t: ResourceTarget): Response {
+    const { labels, fields } = selectors(c);
+    return watchCollection(c, store, t, parseWatchQuery(c, labels, fields), view);
+  }
+
+  async function create(c: Context, t: ResourceTarget): Promise<Response> {
+    if (t.info.namespaced && t.namespace === undefined) {
+      throw new KedgeError('MethodNotAllowed', `POST ${c.req.path}: create ${t.info.plural} inside a namespace, at ${c.req.path.replace(/\/[^/]+$/, '')}/namespaces/{namespace}/${t.info.plural}`);
+    }
+    if (t.subresource) throw notAllowed('POST', c.req.path, ['GET', 'PUT', 'PATCH']);
+    const obj = admit(await readJsonObject(c), t, 'create', store);
+    return c.json(view(store.create(obj)), 201);
+  }
+
+  /** PUT and PATCH end here: the main resource keeps the stored status, the status subresource changes only status. */
+  function replace(c: Context, t: ResourceTarget, body: Record<string, unknown>): Response {
+    const existing = getObject(t);
+    const obj = admit(body, t, 'update', store, existing);
+    const expectResourceVersion = obj.metadata.resourceVersion || undefined;
+    if (t.subresource) return c.json(view(store.update(obj, { subresource: 'status', expectResourceVersion })));
+    const next: KObject = { ...obj };
+    if (existing.status === undefined) delete next.status;
+    else next.status = existing.status;
+    return c.json(view(store.update(next, { expectResourceVersion })));
+  }
+
+  async function patch(c: Context, t: ResourceTarget): Promise<Response> {
+    const existing = getObject(t);
+    const patched = applyPatch(c.req.header('content-type'), existing, await readJson(c));
+    if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
+      throw new KedgeError('BadRequest', 'request body: the patch must leave a JSON object');
+    }
+    return replace(c, t, patched as Record<string, unknown>);
+  }
+
+  function remove(t: ResourceTarget): KObject {
+    if (t.info.kind === 'Namespace') return deleteNamespace(store, t.name!);
+    return store.delete(t.info.kind, t.namespace ?? '', t.name!);
+  }
+
+  app.all('/api/*', handle);
+  app.all('/apis/*', handle);
+  return app;
+}
+
+function notAllowed(method: string, path: string, allowed: string[]): KedgeError {
+  return new KedgeError('MethodNotAllowed', `${method} is not supported on ${path}; use ${allowed.join(', ')}`);
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeReport, PodStatusReport } from '../../shared/messages.js';
+import type { Node } from '../../shared/node.js';
+import type { Pod } from '../../shared/pod.js';
+import { openStore } from '../store/store.js';
+import { createNodeMessageDispatcher } from './dispatch.js';
+import { createJoinHandler } from './join.js';
+import { createNodeTracker } from './tracker.js';
+import { sha256Hex } from './credentials.js';
+
+const report = (node: string, over: Partial<NodeReport> = {}): NodeReport => ({
+  node, time: new Date().toISOString(), agentVersion: '0.1.0', arch: 'arm64', os: 'linux', kernel: '6.1', osImage: 'Debian 12',
+  hostname: node, addresses: ['127.0.0.1'], containerRuntimeVersion: 'containerd 1.6', cpu: { count: 4, model: 'Cortex-A72', load1: 0.1 },
+  memory: { total: 4 * 2 ** 30, available: 3 * 2 ** 30 }, disk: { total: 32 * 2 ** 30, free: 20 * 2 ** 30 },
+  labels: { 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': node }, ...over,
+});
+
+function setup() {
+  const store = openStore(':memory:');
+  let t = 1_000_000;
+  const clock = { now: () => t, advance: (ms: number) => (t += ms) };
+  const tracker = createNodeTracker({ store, now: clock.now });
+  const join = createJoinHandler({ store, caPem: 'CA', mqttPort: 8883 });
+  const logs: string[] = [];
+  const dispatcher = createNodeMessageDispatcher({ store, tracker, log: (m) => logs.push(m) });
+  return { store, clock, tracker, join, dispatcher, logs };
+}
+
+const ready = (n: Node | undefined) => n?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+
+describe('join', () => {
+  it('registers a node, hashes its passwords, and refuses the same name with another password', async () => {
+    const { store, join } = setup();
+    const res = await join({ nodeName: 'edge-1', nodePassword: 'p'.repeat(32) }, { host: 'pi.local:6443' });
+    expect(res.mqtt.url).toBe('mqtts://pi.local:8883');
+    const creds = store.getNodeCredentials('edge-1')!;
+    expect(creds.passwordHash).toMatch(/^scrypt\$/);
+    expect(creds.mqttPasswordHash).toBe(sha256Hex(res.mqtt.password));
+    expect(store.get('Node', '', 'edge-1')).toBeDefined();
+    const again = await join({ nodeName: 'edge-1', nodePassword: 'p'.repeat(32) });
+    expect(again.mqtt.password).not.toBe(res.mqtt.password);
+    await expect(join({ nodeName: 'edge-1', nodePassword: 'q'.repeat(32) })).rejects.toThrow(/already taken/);
+  });
+});
+
+describe('node tracker', () => {
+  it('a report makes a node Ready with capacity; repeated identical reports write nothing', async () => {
+    const { store, tracker, join } = setup();
+    await join({ nodeName: 'pi', nodePassword: 'p'.repeat(32) });
+    tracker.onReport('pi', report('pi'));
+    const n = store.get('Node', '', 'pi') as Node;
+    expect(ready(n)).toBe('True');
+    expect(n.status?.capacity?.cpu).toBe('4');
+    expect(n.status?.nodeInfo?.architecture).toBe('arm64');
+    const rv = store.currentResourceVersion();
+    tracker.onReport('pi', report('pi', { memory: { total: 4 * 2 ** 30, available: 2 ** 30 }, cpu: { count: 4, model: 'Cortex-A72', load1: 2 } }));
+    expect(store.currentResourceVersion()).toBe(rv);
+    expect(tracker.view(n).metadata.annotations?.['kedge.io/memory-available']).toBe(String(2 ** 30));
+  });
+
+  it('NotReady after 3 missed heartbeats, and at once on the last will', async () => {
+    const { store, tracker, join, clock } = setup();
+    await join({ nodeName: 'a', nodePassword: 'p'.repeat(32) });
+    await join({ nodeName: 'b', nodePassword: 'p'.repeat(32) });
+    tracker.onReport('a', report('a'));
+    tracker.onReport('b', report('b'));
+    clock.advance(25_000);
+    tracker.tick();
+    expect(ready(store.get('Node', '', 'a') as Node)).toBe('True');
+    clock.advance(6_000);
+    tracker.tick();
+    expect(ready(store.get('Node', '', 'a') as Node)).toBe('Unknown');
+    tracker.onReport('b', report('b'));
+    tracker.onOnline('b', false);
+    expect(ready(store.get('Node', '', 'b') as Node)).toBe('Unknown');
+  });
+});
+
+describe('node message dispatch', () => {
+  it('drops invalid, forged and forbidden messages without throwing', async () => {
+    const { dispatcher, logs } = setup();
+    dispatcher.handle('a', 'status', Buffer.from('{not json'));
+    dispatcher.handle('a', 'status', Buffer.from(JSON.stringify({ node: 'a' })));
+    dispatcher.handle('a', 'status', Buffer.from(JSON.stringify(report('b'))));
+    dispatcher.handle('a', 'desired', Buffer.from('{}'));
+    dispatcher.handle('a', 'online', Buffer.from('maybe'));
+    expect(logs).toHaveLength(5);
+    expect(logs.every((l) => l.includes('node a'))).toBe(true);
+    expect([...dispatcher.dropped.keys()].sort()).toEqual(['desired:forbidden', 'online:invalid', 'status:forged', 'status:invalid', 'status:unreadable']);
+  });
+
+  it("applies pod status only for the node's own pods", async () => {
+    const { store, dispatcher } = setup();
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    const pod = store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] } } as Pod) as Pod;
+    const msg = (node: string): PodStatusReport => ({ node, pods: [{ namespace: 'default', name: 'p', uid: pod.metadata.uid!, status: { phase: 'Running' } }] });
+    dispatcher.handle('b', 'pods', Buffer.from(JSON.stringify(msg('b'))));
+    expect((store.get('Pod', 'default', 'p') as Pod).status?.phase).toBeUndefined();
+    dispatcher.handle('a', 'pods', Buffer.from(JSON.stringify(msg('a'))));
+    expect((store.get('Pod', 'default', 'p') as Pod).status?.phase).toBe('Running');
+    const rv = store.currentResourceVersion();
+    dispatcher.handle('a', 'pods', Buffer.from(JSON.stringify(msg('a'))));
+    expect(store.currentResourceVersion()).toBe(rv);
+  });
+});

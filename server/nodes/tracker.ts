@@ -1,0 +1,112 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { NodeReport } from '../../shared/messages.js';
+import type { Node } from '../../shared/node.js';
+import type { Store } from '../store/types.js';
+import { readyCondition, readyStatusOf, statusFromReport, withReady } from './status.js';
+
+export interface NodeTrackerDeps {
+  store: Store;
+  now?: () => number;
+  heartbeatMs?: number;
+  /** Heartbeats missed before NotReady (default 3). */
+  missed?: number;
+  log?: (msg: string) => void;
+}
+
+interface Live {
+  report?: NodeReport;
+  lastSeen: number;
+}
+
+/**
+ * Heartbeats live here, in memory; the store sees a node only when something that matters changes
+ * (Ready flips, capacity, labels, host facts). An idle cluster must not wear out an SD card.
+ */
+export function createNodeTracker(deps: NodeTrackerDeps) {
+  const now = deps.now ?? Date.now;
+  const heartbeatMs = deps.heartbeatMs ?? 10_000;
+  const missed = deps.missed ?? 3;
+  const started = now();
+  const live = new Map<string, Live>();
+
+  function getNode(name: string): Node | undefined {
+    return deps.store.get('Node', '', name) as Node | undefined;
+  }
+
+  function setReady(name: string, ready: boolean, why?: string) {
+    const node = getNode(name);
+    if (!node) return;
+    const want = ready ? 'True' : 'Unknown';
+    if (readyStatusOf(node) === want) return;
+    deps.store.update(withReady(node, readyCondition(ready, new Date(now()), undefined, why)));
+    deps.log?.(`node ${name} is ${ready ? 'Ready' : 'NotReady'}${why ? ` (${why})` : ''}`);
+  }
+
+  return {
+    onReport(name: string, report: NodeReport) {
+      live.set(name, { report, lastSeen: now() });
+      const node = getNode(name);
+      if (!node) return;
+      const stable = statusFromReport(report);
+      const labels = { ...(node.metadata.labels ?? {}), ...report.labels };
+      const changed =
+        !isDeepStrictEqual(labels, node.metadata.labels ?? {}) ||
+        (Object.keys(stable) as (keyof typeof stable)[]).some((k) => !isDeepStrictEqual(stable[k], node.status?.[k])) ||
+        readyStatusOf(node) !== 'True';
+      if (!changed) return;
+      let next: Node = { ...node, metadata: { ...node.metadata, labels }, status: { ...(node.status ?? {}), ...stable } };
+      if (readyStatusOf(node) !== 'True') {
+        next = withReady(next, readyCondition(true, new Date(now())));
+        deps.log?.(`node ${name} is Ready`);
+      }
+      deps.store.update(next);
+    },
+
+    /** The retained online flag or the last will. */
+    onOnline(name: string, online: boolean) {
+      if (online) {
+        const l = live.get(name);
+        live.set(name, { report: l?.report, lastSeen: now() });
+      } else {
+        live.set(name, { report: live.get(name)?.report, lastSeen: -Infinity });
+        setReady(name, false, 'the node\'s MQTT connection was lost');
+      }
+    },
+
+    /** Marks nodes NotReady after `missed` heartbeats; call every second or so. */
+    tick() {
+      const t = now();
+      for (const node of deps.store.list('Node').items as Node[]) {
+        const name = node.metadata.name!;
+        if (readyStatusOf(node) !== 'True') continue;
+        const last = live.get(name)?.lastSeen ?? started;
+        if (t - last > heartbeatMs * missed) setReady(name, false, `no heartbeat for ${Math.round((t - last) / 1000)}s`);
+      }
+    },
+
+    /** A node as the API shows it: the stored object plus the last heartbeat time kept in memory. */
+    view(node: Node): Node {
+      const l = live.get(node.metadata.name!);
+      if (!l || !Number.isFinite(l.lastSeen)) return node;
+      const hb = new Date(l.lastSeen).toISOString();
+      const conditions = (node.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, lastHeartbeatTime: hb } : c));
+      const annotations = { ...(node.metadata.annotations ?? {}) };
+      if (l.report) {
+        annotations['kedge.io/memory-available'] = String(l.report.memory.available);
+        annotations['kedge.io/load1'] = String(l.report.cpu.load1);
+        if (l.report.temperature !== undefined) annotations['kedge.io/temperature'] = String(l.report.temperature);
+      }
+      return { ...node, metadata: { ...node.metadata, annotations }, status: { ...(node.status ?? {}), conditions } };
+    },
+
+    report(name: string): NodeReport | undefined {
+      return live.get(name)?.report;
+    },
+
+    forget(name: string) {
+      live.delete(name);
+    },
+  };
+}
+
+export type NodeTracker = ReturnType<typeof createNodeTracker>;

@@ -1,0 +1,101 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Node } from '../shared/node.js';
+import { createApi } from './api/app.js';
+import { serveApi } from './api/serve.js';
+import { ensureDefaultNamespace } from './api/namespaces.js';
+import { prepareDataDir } from './bootstrap/data-dir.js';
+import { joinCommand, writeKubeconfig } from './bootstrap/kubeconfig.js';
+import { ensureSecrets } from './bootstrap/secrets.js';
+import { serverUrl } from './bootstrap/server-url.js';
+import { startBroker } from './broker/broker.js';
+import type { ServerConfig } from './config.js';
+import { startControllers } from './controllers/manager.js';
+import { secretEquals, sha256Hex } from './nodes/credentials.js';
+import { createNodeMessageDispatcher } from './nodes/dispatch.js';
+import { createJoinHandler } from './nodes/join.js';
+import { createNodeTracker } from './nodes/tracker.js';
+import { ensurePki } from './pki/ensure.js';
+import { openStore } from './store/store.js';
+
+export interface RunningServer {
+  httpsPort: number;
+  mqttPort: number;
+  joinToken: string;
+  adminToken: string;
+  /** https://127.0.0.1:PORT, what the local agent and the kubeconfig use. */
+  localUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the control plane: store, PKI, broker, API, controllers. The CLI starts the local agent beside it. */
+export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
+  const log = cfg.log ?? ((m: string) => console.log(`[server] ${m}`));
+  prepareDataDir(cfg.dataDir, log);
+  const pki = await ensurePki({ dir: join(cfg.dataDir, 'tls'), hostname: hostname(), sans: cfg.tlsSans, log });
+  const secrets = ensureSecrets(cfg.dataDir, pki.caPem);
+  const store = openStore(join(cfg.dataDir, 'db', 'state.db'));
+  ensureDefaultNamespace(store);
+
+  const tracker = createNodeTracker({ store, log });
+  const dispatcher = createNodeMessageDispatcher({ store, tracker, log });
+  const broker = await startBroker({
+    host: cfg.bindAddress,
+    port: cfg.mqttPort,
+    tls: { key: pki.keyPem, cert: pki.certPem },
+    authenticate(username, password) {
+      const c = store.getNodeCredentials(username);
+      return !!c && secretEquals(sha256Hex(password), c.mqttPasswordHash);
+    },
+    onNodeMessage: (node, kind, payload) => dispatcher.handle(node, kind, payload),
+    onNodeConnection(node, connected) {
+      if (connected) controllers.desired.invalidate(node);
+    },
+    log,
+  });
+  const controllers = startControllers({
+    store,
+    publish: (topic, payload, opts) => broker.publish(topic, payload, opts),
+    nodeView: (n: Node) => tracker.view(n),
+    log,
+  });
+  const tick = setInterval(() => tracker.tick(), 1000);
+  tick.unref();
+
+  const joinHandler = createJoinHandler({ store, caPem: pki.caPem, mqttPort: broker.port, log });
+  const app = createApi({
+    store,
+    adminToken: secrets.adminToken,
+    caPem: pki.caPem,
+    verifyJoinToken: (token) => secretEquals(token, secrets.joinToken),
+    join: joinHandler,
+    nodeView: (n) => tracker.view(n as Node),
+    log,
+  });
+  const api = await serveApi(app, { host: cfg.bindAddress, port: cfg.httpsPort, key: pki.keyPem, cert: pki.certPem });
+  const localUrl = `https://127.0.0.1:${api.port}`;
+  writeKubeconfig(join(cfg.dataDir, 'kedge.yaml'), { server: localUrl, caPem: pki.caPem, token: secrets.adminToken });
+  log(`kedge server is up: API ${serverUrl(cfg.bindAddress, api.port)}, MQTT port ${broker.port}`);
+  log(`admin kubeconfig: ${join(cfg.dataDir, 'kedge.yaml')}`);
+  log(`join a node with: ${joinCommand({ server: serverUrl(advertised(cfg), api.port), token: secrets.joinToken })}`);
+
+  return {
+    httpsPort: api.port,
+    mqttPort: broker.port,
+    joinToken: secrets.joinToken,
+    adminToken: secrets.adminToken,
+    localUrl,
+    async stop() {
+      clearInterval(tick);
+      controllers.stop();
+      await api.close();
+      await broker.close();
+      store.close();
+    },
+  };
+}
+
+function advertised(cfg: ServerConfig): string {
+  if (cfg.bindAddress !== '0.0.0.0' && cfg.bindAddress !== '::') return cfg.bindAddress;
+  return cfg.tlsSans[0] ?? hostname();
+}

@@ -1,0 +1,58 @@
+import type Database from 'better-sqlite3';
+import { KedgeError } from '../../shared/errors.js';
+
+/**
+ * The schema, as an ordered list of migrations. PRAGMA user_version records how many have run;
+ * append new migrations, never edit old ones.
+ */
+export const migrations: string[] = [
+  `
+  CREATE TABLE objects (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    resource_version INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  -- Also the kind+namespace index: list queries use its (kind, namespace) prefix, so a second
+  -- index would only add writes (SD card wear).
+  CREATE UNIQUE INDEX objects_key ON objects (kind, namespace, name);
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('resourceVersion', 0);
+
+  CREATE TABLE node_credentials (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    mqtt_password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
+];
+
+/** Sets the connection's durability pragmas and brings the schema up to date. */
+export function prepareDatabase(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  // FULL syncs the WAL on every commit: NORMAL in WAL mode may lose the last acknowledged writes on power loss.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+}
+
+export function migrate(db: Database.Database, list: string[] = migrations): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > list.length) {
+    throw new KedgeError('InternalError', `the database schema is version ${current}, newer than this kedge knows (${list.length}); upgrade kedge`);
+  }
+  for (let i = current; i < list.length; i++) {
+    db.transaction(() => {
+      db.exec(list[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}

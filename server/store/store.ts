@@ -1,0 +1,216 @@
+import Database from 'better-sqlite3';
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { KedgeError, isKedgeError } from '../../shared/errors.js';
+import { kindByName } from '../../shared/kinds.js';
+import type { KObject } from '../../shared/meta.js';
+import { matches } from '../../shared/selector.js';
+import { ChangeFeed } from './change-feed.js';
+import { fieldValue, plainJson, sameJson } from './json-values.js';
+import { nodeCredentialsTable } from './node-credentials.js';
+import { prepareDatabase } from './schema.js';
+import type { ListOptions, Store, StoreEvent, UpdateOptions } from './types.js';
+
+export interface StoreDeps {
+  now?: () => Date;
+  uid?: () => string;
+  /** Where listener failures are reported; defaults to stderr. */
+  log?: (msg: string) => void;
+  /** How many recent changes are kept for watch resume; defaults to 2000. */
+  watchHistory?: number;
+}
+
+const nameAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Opens (creating and migrating if needed) the SQLite store at `path`; ':memory:' for tests. */
+export function openStore(path: string, deps: StoreDeps = {}): Store {
+  const now = deps.now ?? (() => new Date());
+  const newUid = deps.uid ?? randomUUID;
+  const log = deps.log ?? ((msg: string) => console.error(msg));
+
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    db = new Database(path);
+    prepareDatabase(db);
+  } catch (e) {
+    if (isKedgeError(e)) throw e;
+    throw new KedgeError('InternalError', `cannot open the store at ${path}: ${(e as Error).message}`, { cause: e });
+  }
+
+  const q = {
+    get: db.prepare<[string, string, string], { data: string }>('SELECT data FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    listKind: db.prepare<[string], { data: string }>('SELECT data FROM objects WHERE kind = ? ORDER BY namespace, name'),
+    listKindNs: db.prepare<[string, string], { data: string }>('SELECT data FROM objects WHERE kind = ? AND namespace = ? ORDER BY name'),
+    insert: db.prepare('INSERT INTO objects (kind, namespace, name, uid, resource_version, data) VALUES (?, ?, ?, ?, ?, ?)'),
+    update: db.prepare('UPDATE objects SET resource_version = ?, data = ? WHERE kind = ? AND namespace = ? AND name = ?'),
+    remove: db.prepare('DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    readRv: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'resourceVersion'"),
+    writeRv: db.prepare("UPDATE meta SET value = ? WHERE key = 'resourceVersion'"),
+  };
+  const credentials = nodeCredentialsTable(db);
+
+  let rv = q.readRv.get()!.value;
+  const feed = new ChangeFeed(rv, deps.watchHistory ?? 2000, log);
+
+  function read(kind: string, namespace: string, name: string): KObject | undefined {
+    const row = q.get.get(kind, namespace, name);
+    return row && (JSON.parse(row.data) as KObject);
+  }
+
+  /** Runs `fn` with the next resourceVersion in one transaction; the counter advances only if it commits. */
+  function commit(type: StoreEvent['type'], obj: KObject, fn: (next: number) => void): void {
+    const next = rv + 1;
+    try {
+      db.transaction(() => {
+        fn(next);
+        q.writeRv.run(next);
+      })();
+    } catch (e) {
+      if (isKedgeError(e)) throw e;
+      throw new KedgeError('InternalError', `store: cannot write ${describe(obj.kind, obj.metadata.name ?? '')}: ${(e as Error).message}`, { cause: e });
+    }
+    rv = next;
+    feed.publish({ type, object: obj, rv: next });
+  }
+
+  function generateName(kind: string, namespace: string, prefix: string): string {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      let suffix = '';
+      for (let i = 0; i < 5; i++) suffix += nameAlphabet[randomInt(nameAlphabet.length)];
+      if (!read(kind, namespace, prefix + suffix)) return prefix + suffix;
+    }
+    throw new KedgeError('AlreadyExists', `metadata.generateName: could not find a free name with prefix "${prefix}" for ${kind}; try again or choose a name`);
+  }
+
+  return {
+    create(input) {
+      const obj = normalize(plainJson(input));
+      if (!obj.kind) throw new KedgeError('BadRequest', 'kind: is required');
+      const namespace = obj.metadata.namespace ?? '';
+      let name = obj.metadata.name;
+      if (!name) {
+        if (!obj.metadata.generateName) throw new KedgeError('Invalid', 'metadata.name: name or generateName is required');
+        name = generateName(obj.kind, namespace, obj.metadata.generateName);
+      }
+      if (read(obj.kind, namespace, name)) {
+        throw new KedgeError('AlreadyExists', `${describe(obj.kind, name)} already exists`, { details: { kind: obj.kind, name } });
+      }
+      const uid = newUid();
+      const next = rv + 1;
+      obj.metadata = {
+        ...obj.metadata,
+        name,
+        uid,
+        creationTimestamp: now().toISOString().replace(/\.\d+Z$/, 'Z'),
+        resourceVersion: String(next),
+        generation: 1,
+      };
+      commit('ADDED', obj, (at) => q.insert.run(obj.kind, namespace, name, uid, at, JSON.stringify(obj)));
+      return structuredClone(obj);
+    },
+
+    get(kind, namespace, name) {
+      return read(kind, namespace, name);
+    },
+
+    list(kind, opts: ListOptions = {}) {
+      // "" means every namespace, as in Kubernetes; cluster-scoped objects all live in "" anyway.
+      const rows = opts.namespace ? q.listKindNs.all(kind, opts.namespace) : q.listKind.all(kind);
+      const fields = Object.entries(opts.fields ?? {});
+      const items = rows
+        .map((r) => JSON.parse(r.data) as KObject)
+        .filter((o) => !opts.labelSelector || matches(opts.labelSelector, o.metadata.labels))
+        .filter((o) => fields.every(([path, want]) => fieldValue(o, path) === want));
+      return { items, resourceVersion: String(rv) };
+    },
+
+    update(input, opts: UpdateOptions = {}) {
+      const obj = normalize(plainJson(input));
+      const namespace = obj.metadata.namespace ?? '';
+      const name = obj.metadata.name;
+      if (!name) throw new KedgeError('Invalid', 'metadata.name: is required to update an object');
+      const cur = read(obj.kind, namespace, name);
+      if (!cur) throw new KedgeError('NotFound', `${describe(obj.kind, name)} not found`, { details: { kind: obj.kind, name } });
+      if (opts.expectResourceVersion !== undefined && opts.expectResourceVersion !== cur.metadata.resourceVersion) {
+        throw new KedgeError(
+          'Conflict',
+          `Operation cannot be fulfilled on ${describe(obj.kind, name)}: the object has been modified; please apply your changes to the latest version and try again`,
+          { details: { kind: obj.kind, name } },
+        );
+      }
+      if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) {
+        throw new KedgeError('Conflict', `Precondition failed for ${describe(obj.kind, name)}: UID ${obj.metadata.uid} is not the stored object's (${cur.metadata.uid}); it was deleted and recreated`, {
+          details: { kind: obj.kind, name },
+        });
+      }
+      let next: KObject;
+      if (opts.subresource === 'status') {
+        next = { ...cur, status: obj.status };
+        if (obj.status === undefined) delete next.status;
+      } else {
+        next = {
+          ...obj,
+          metadata: {
+            ...obj.metadata,
+            uid: cur.metadata.uid,
+            creationTimestamp: cur.metadata.creationTimestamp,
+            resourceVersion: cur.metadata.resourceVersion,
+            generation: cur.metadata.generation,
+          },
+        };
+        if (!sameJson(next.spec, cur.spec)) next.metadata.generation = (cur.metadata.generation ?? 0) + 1;
+      }
+      // A write that changes nothing costs no disk write, no resourceVersion and no event (SD card wear).
+      if (sameJson(next, cur)) return cur;
+      const data = (at: number) => {
+        next.metadata.resourceVersion = String(at);
+        return JSON.stringify(next);
+      };
+      commit('MODIFIED', next, (at) => q.update.run(at, data(at), next.kind, namespace, name));
+      return structuredClone(next);
+    },
+
+    delete(kind, namespace, name) {
+      const cur = read(kind, namespace, name);
+      if (!cur) throw new KedgeError('NotFound', `${describe(kind, name)} not found`, { details: { kind, name } });
+      // The deletion is a change like any other: the object reports the resourceVersion it was deleted at.
+      commit('DELETED', cur, (at) => {
+        q.remove.run(kind, namespace, name);
+        cur.metadata.resourceVersion = String(at);
+      });
+      return structuredClone(cur);
+    },
+
+    watch(listener, opts = {}) {
+      return feed.subscribe(listener, opts.sinceResourceVersion);
+    },
+
+    currentResourceVersion() {
+      return rv;
+    },
+
+    getNodeCredentials: (name) => credentials.get(name),
+    putNodeCredentials: (c) => credentials.put(c),
+    deleteNodeCredentials: (name) => credentials.delete(name),
+
+    close() {
+      feed.clear();
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Cluster-scoped objects carry no namespace key at all, so "" and absent compare equal. */
+function normalize(obj: KObject): KObject {
+  if (!obj || typeof obj !== 'object') throw new KedgeError('BadRequest', 'the object must be a JSON object');
+  obj.metadata ??= {};
+  if (obj.metadata.namespace === '') delete obj.metadata.namespace;
+  return obj;
+}
+
+/** Kubernetes' wording: pods "web". */
+function describe(kind: string, name: string): string {
+  return `${kindByName(kind)?.plural ?? kind.toLowerCase()} "${name}"`;
+}

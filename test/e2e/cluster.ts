@@ -1,0 +1,179 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { createApiClient, type ApiClient } from '../../shared/client.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const kedgeBin = join(repoRoot, 'bin', 'kedge.mjs');
+
+/** Why the real-component tests cannot run here, or null when they can. */
+export function e2eSkipReason(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (containerd)';
+  for (const bin of ['containerd', 'ctr', 'runc', 'busybox']) {
+    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) return `${bin} is not installed`;
+  }
+  return null;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+export function tempDir(prefix: string): string {
+  // Short paths: containerd's socket path must stay under 108 characters.
+  const base = join(tmpdir(), 'kedge-e2e');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, `${prefix}-`));
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs `kedge ARGS` as a child process, keeping its output for assertions and post-mortems. */
+export function startKedge(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, [kedgeBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Runs a kedge CLI command to completion. */
+export function kedge(args: string[], env: Record<string, string> = {}, input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [kedgeBin, ...args], { env: { ...process.env, ...env }, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (e) {
+      lastErr = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}`);
+}
+
+export function ctr(address: string, args: string[]): string {
+  const r = spawnSync('ctr', ['-a', address, '-n', 'kedge', ...args], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`ctr ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Running tasks as [{id, pid}] from `ctr task ls`. */
+export function runningTasks(address: string): { id: string; pid: number }[] {
+  return ctr(address, ['task', 'ls'])
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 3 && f[2] === 'RUNNING')
+    .map((f) => ({ id: f[0]!, pid: Number(f[1]) }));
+}
+
+export interface Cluster {
+  dir: string;
+  server: Proc;
+  serverDataDir: string;
+  agentDataDir: string;
+  httpsPort: number;
+  mqttPort: number;
+  url: string;
+  kubeconfig: string;
+  token: string;
+  containerdAddress: string;
+  client: ApiClient;
+  agents: Map<string, Proc>;
+  startAgent(name: string, extra?: string[]): Proc;
+  stop(): Promise<void>;
+}
+
+/** A server (with its own node "server-0") on loopback, in a fresh temp dir, with the test image in the air-gap folders. */
+export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promise<void> } = {}): Promise<Cluster> {
+  const dir = tempDir('c');
+  const serverDataDir = join(dir, 'server');
+  const agentDataDir = join(dir, 'agent');
+  await o.prepareAgentDir?.(agentDataDir);
+  const httpsPort = await freePort();
+  const mqttPort = await freePort();
+  const server = startKedge([
+    'server', '--data-dir', serverDataDir, '--bind-address', '127.0.0.1', '--https-port', String(httpsPort),
+    '--mqtt-port', String(mqttPort), '--node-name', 'server-0', '--agent-data-dir', agentDataDir,
+  ]);
+  const url = `https://127.0.0.1:${httpsPort}`;
+  const kubeconfig = join(serverDataDir, 'kedge.yaml');
+  await waitFor('the server to write its kubeconfig and token', () => existsSync(kubeconfig) && existsSync(join(serverDataDir, 'token')), 60_000).catch((e) => {
+    throw new Error(`${(e as Error).message}\nserver output:\n${server.output()}`);
+  });
+  const token = readFileSync(join(serverDataDir, 'token'), 'utf8').trim();
+  const ca = readFileSync(join(serverDataDir, 'tls', 'ca.crt'), 'utf8');
+  const adminToken = readFileSync(join(serverDataDir, 'admin-token'), 'utf8').trim();
+  const client = createApiClient({ server: url, ca, token: adminToken });
+  await waitFor('/readyz', async () => (await client.request<string>('GET', '/readyz')) !== undefined, 30_000);
+  const containerdAddress = join(agentDataDir, 'containerd', 'containerd.sock');
+  const agents = new Map<string, Proc>();
+  return {
+    dir, server, serverDataDir, agentDataDir, httpsPort, mqttPort, url, kubeconfig, token, containerdAddress, client, agents,
+    startAgent(name: string, extra: string[] = []) {
+      const p = startKedge(['agent', '--server', url, '--token', token, '--node-name', name, '--data-dir', join(dir, name), '--containerd-address', containerdAddress, ...extra]);
+      agents.set(name, p);
+      return p;
+    },
+    async stop() {
+      for (const a of agents.values()) await a.stop();
+      await server.stop();
+      cleanupContainers(containerdAddress);
+      killContainerd(agentDataDir);
+      if (!process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Kills every kedge task and removes the containers, so nothing outlives a test. */
+export function cleanupContainers(address: string): void {
+  if (!existsSync(address)) return;
+  try {
+    for (const t of ctr(address, ['task', 'ls', '-q']).split('\n').filter(Boolean)) {
+      spawnSync('ctr', ['-a', address, '-n', 'kedge', 'task', 'kill', '-s', 'SIGKILL', t]);
+    }
+    for (let i = 0; i < 20 && runningTasks(address).length > 0; i++) spawnSync('sleep', ['0.1']);
+    for (const t of ctr(address, ['task', 'ls', '-q']).split('\n').filter(Boolean)) spawnSync('ctr', ['-a', address, '-n', 'kedge', 'task', 'rm', '-f', t]);
+    for (const c of ctr(address, ['containers', 'ls', '-q']).split('\n').filter(Boolean)) spawnSync('ctr', ['-a', address, '-n', 'kedge', 'containers', 'rm', c]);
+  } catch {
+    // best effort
+  }
+}
+
+/** The agent leaves its containerd child running on purpose (edge autonomy); tests must not. */
+export function killContainerd(agentDataDir: string): void {
+  spawnSync('pkill', ['-f', `containerd --config ${join(agentDataDir, 'containerd')}`]);
+}
