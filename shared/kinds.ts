@@ -1,5 +1,9 @@
 import type { z } from 'zod';
+import { configMapSchema, secretSchema } from './configmap.js';
+import { daemonSetSchema } from './daemonset.js';
 import { deploymentSchema } from './deployment.js';
+import { eventSchema } from './event.js';
+import { replicaSetSchema } from './replicaset.js';
 import { namespaceSchema } from './namespace.js';
 import { nodeSchema } from './node.js';
 import { podSchema } from './pod.js';
@@ -23,6 +27,11 @@ export const kinds: KindInfo[] = [
   { kind: 'Node', group: '', version: 'v1', apiVersion: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, schema: nodeSchema },
   { kind: 'Pod', group: '', version: 'v1', apiVersion: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, schema: podSchema },
   { kind: 'Deployment', group: 'apps', version: 'v1', apiVersion: 'apps/v1', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, schema: deploymentSchema },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', apiVersion: 'apps/v1', plural: 'replicasets', singular: 'replicaset', shortNames: ['rs'], namespaced: true, schema: replicaSetSchema },
+  { kind: 'DaemonSet', group: 'apps', version: 'v1', apiVersion: 'apps/v1', plural: 'daemonsets', singular: 'daemonset', shortNames: ['ds'], namespaced: true, schema: daemonSetSchema },
+  { kind: 'ConfigMap', group: '', version: 'v1', apiVersion: 'v1', plural: 'configmaps', singular: 'configmap', shortNames: ['cm'], namespaced: true, schema: configMapSchema },
+  { kind: 'Secret', group: '', version: 'v1', apiVersion: 'v1', plural: 'secrets', singular: 'secret', shortNames: [], namespaced: true, schema: secretSchema },
+  { kind: 'Event', group: '', version: 'v1', apiVersion: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, schema: eventSchema },
 ];
 
 export function kindByName(kind: string): KindInfo | undefined {
@@ -35,7 +44,7 @@ export function kindByPlural(group: string, plural: string): KindInfo | undefine
 
 /** Resolves what a user types: "pods", "pod", "po", "Pod", "deploy", "deployments.apps". */
 export function resolveKind(word: string): KindInfo | undefined {
-  const w = word.toLowerCase().replace(/\.apps$/, '');
+  const w = word.toLowerCase().replace(/\.(apps|v1|apps\/v1)$/, '');
   return kinds.find((k) => k.plural === w || k.singular === w || k.kind.toLowerCase() === w || k.shortNames.includes(w));
 }
 

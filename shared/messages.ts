@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configMapSchema, secretSchema } from './configmap.js';
 import { podSchema, podStatusSchema } from './pod.js';
 
 /** kedge/v1/nodes/{node}/status — the heartbeat: resources and host facts, QoS 0. */
@@ -43,6 +44,9 @@ export const desiredStateSchema = z.object({
   node: z.string(),
   revision: z.number().int().min(0),
   pods: z.array(podSchema),
+  /** Only the ConfigMaps and Secrets that this node's pods reference (Secrets go to no other node). */
+  configMaps: z.array(configMapSchema).optional(),
+  secrets: z.array(secretSchema).optional(),
 });
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 
@@ -63,3 +67,23 @@ export const joinResponseSchema = z.object({
   mqtt: z.object({ url: z.string(), username: z.string(), password: z.string() }),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+/** kedge/v1/nodes/{node}/events — what happened to pods on the node (Pulled, Started, BackOff, Unhealthy…), QoS 1. */
+export const nodeEventsSchema = z.object({
+  node: z.string(),
+  events: z
+    .array(
+      z.object({
+        pod: z.object({ namespace: z.string(), name: z.string(), uid: z.string() }),
+        /** e.g. spec.containers{web} */
+        fieldPath: z.string().optional(),
+        reason: z.string().max(128),
+        message: z.string().max(4096),
+        type: z.enum(['Normal', 'Warning']),
+        time: z.string(),
+        count: z.number().int().min(1).optional(),
+      }),
+    )
+    .max(200),
+});
+export type NodeEvents = z.infer<typeof nodeEventsSchema>;

@@ -5,10 +5,66 @@ import { conditionSchema, labelNameSchema, labelsSchema, objectMetaSchema } from
 const quantity = z.union([z.string().refine(isQuantity, 'must be a quantity such as 250m, 1, 64Mi or 1Gi'), z.number()]);
 const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() });
 
+const keyRef = z.object({ name: z.string().min(1), key: z.string().min(1), optional: z.boolean().optional() });
+
 export const envVarSchema = z.object({
   name: z.string().min(1),
   value: z.string().optional(),
+  valueFrom: z
+    .object({
+      configMapKeyRef: keyRef.optional(),
+      secretKeyRef: keyRef.optional(),
+      fieldRef: z.object({ fieldPath: z.string(), apiVersion: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
+
+export const envFromSourceSchema = z.object({
+  prefix: z.string().optional(),
+  configMapRef: z.object({ name: z.string().min(1), optional: z.boolean().optional() }).optional(),
+  secretRef: z.object({ name: z.string().min(1), optional: z.boolean().optional() }).optional(),
+});
+
+const intOrString = z.union([z.number().int(), z.string()]);
+
+export const probeSchema = z.object({
+  exec: z.object({ command: z.array(z.string()).min(1) }).optional(),
+  httpGet: z
+    .object({
+      path: z.string().optional(),
+      port: intOrString,
+      host: z.string().optional(),
+      scheme: z.enum(['HTTP', 'HTTPS']).optional(),
+      httpHeaders: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+    })
+    .optional(),
+  tcpSocket: z.object({ port: intOrString, host: z.string().optional() }).optional(),
+  initialDelaySeconds: z.number().int().min(0).optional(),
+  periodSeconds: z.number().int().min(1).optional(),
+  timeoutSeconds: z.number().int().min(1).optional(),
+  successThreshold: z.number().int().min(1).optional(),
+  failureThreshold: z.number().int().min(1).optional(),
+  terminationGracePeriodSeconds: z.number().int().min(0).optional(),
+});
+export type Probe = z.infer<typeof probeSchema>;
+
+export const volumeMountSchema = z.object({
+  name: z.string().min(1),
+  mountPath: z.string().min(1),
+  readOnly: z.boolean().optional(),
+  subPath: z.string().optional(),
+});
+
+const keyToPath = z.object({ key: z.string(), path: z.string(), mode: z.number().int().optional() });
+
+export const volumeSchema = z.object({
+  name: labelNameSchema,
+  configMap: z.object({ name: z.string().min(1), items: z.array(keyToPath).optional(), defaultMode: z.number().int().optional(), optional: z.boolean().optional() }).optional(),
+  secret: z.object({ secretName: z.string().min(1), items: z.array(keyToPath).optional(), defaultMode: z.number().int().optional(), optional: z.boolean().optional() }).optional(),
+  hostPath: z.object({ path: z.string().min(1), type: z.string().optional() }).optional(),
+  emptyDir: z.object({ medium: z.string().optional(), sizeLimit: z.union([z.string(), z.number()]).optional() }).optional(),
+});
+export type Volume = z.infer<typeof volumeSchema>;
 
 export const containerPortSchema = z.object({
   name: z.string().optional(),
@@ -24,6 +80,11 @@ export const containerSchema = z.object({
   args: z.array(z.string()).optional(),
   workingDir: z.string().optional(),
   env: z.array(envVarSchema).optional(),
+  envFrom: z.array(envFromSourceSchema).optional(),
+  volumeMounts: z.array(volumeMountSchema).optional(),
+  livenessProbe: probeSchema.optional(),
+  readinessProbe: probeSchema.optional(),
+  startupProbe: probeSchema.optional(),
   ports: z.array(containerPortSchema).optional(),
   resources: z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).optional(),
   imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
@@ -38,6 +99,17 @@ export const tolerationSchema = z.object({
   tolerationSeconds: z.number().int().optional(),
 });
 
+export const nodeSelectorRequirementSchema = z.object({
+  key: z.string().min(1),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+  values: z.array(z.string()).optional(),
+});
+
+export const nodeSelectorTermSchema = z.object({
+  matchExpressions: z.array(nodeSelectorRequirementSchema).optional(),
+  matchFields: z.array(nodeSelectorRequirementSchema).optional(),
+});
+
 export const podSpecSchema = z.object({
   containers: z.array(containerSchema).min(1, 'at least one container is required'),
   nodeName: z.string().optional(),
@@ -45,7 +117,24 @@ export const podSpecSchema = z.object({
   restartPolicy: z.enum(['Always', 'OnFailure', 'Never']).optional(),
   terminationGracePeriodSeconds: z.number().int().min(0).optional(),
   tolerations: z.array(tolerationSchema).optional(),
+  affinity: z
+    .object({
+      nodeAffinity: z
+        .object({
+          requiredDuringSchedulingIgnoredDuringExecution: z
+            .object({ nodeSelectorTerms: z.array(nodeSelectorTermSchema).min(1) })
+            .optional(),
+          preferredDuringSchedulingIgnoredDuringExecution: z
+            .array(z.object({ weight: z.number().int().min(1).max(100), preference: nodeSelectorTermSchema }))
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  volumes: z.array(volumeSchema).optional(),
   hostNetwork: z.boolean().optional(),
+  hostname: z.string().optional(),
+  priority: z.number().int().optional(),
 });
 export type PodSpec = z.infer<typeof podSpecSchema>;
 

@@ -1,7 +1,7 @@
 /** MQTT topic builders. Every node lives under kedge/v1/nodes/{node}/. */
 export const topicRoot = 'kedge/v1/nodes';
 
-export type NodeTopicKind = 'status' | 'pods' | 'online' | 'desired';
+export type NodeTopicKind = 'status' | 'pods' | 'online' | 'desired' | 'events';
 
 export function nodePrefix(node: string): string {
   return `${topicRoot}/${node}/`;
@@ -12,6 +12,7 @@ export const topics = {
   pods: (node: string) => `${topicRoot}/${node}/pods`,
   online: (node: string) => `${topicRoot}/${node}/online`,
   desired: (node: string) => `${topicRoot}/${node}/desired`,
+  events: (node: string) => `${topicRoot}/${node}/events`,
   rpc: (node: string, rest: string) => `${topicRoot}/${node}/rpc/${rest}`,
 };
 
@@ -24,6 +25,6 @@ export function parseTopic(topic: string): { node: string; kind: NodeTopicKind |
   if (!node) return null;
   if (kind === 'rpc') return { node, kind, rest: parts.slice(5).join('/') };
   if (parts.length !== 5) return null;
-  if (kind === 'status' || kind === 'pods' || kind === 'online' || kind === 'desired') return { node, kind, rest: '' };
+  if (kind === 'status' || kind === 'pods' || kind === 'online' || kind === 'desired' || kind === 'events') return { node, kind, rest: '' };
   return null;
 }

@@ -55,6 +55,8 @@ export function createNodeMessageDispatcher(deps: DispatchDeps) {
             deps.tracker.onOnline(node, r.data === '1');
             return;
           }
+          case 'events':
+            return drop(node, kind, 'unsupported: this server does not record node events yet');
           case 'desired':
             return drop(node, kind, 'forbidden: only the server publishes desired state');
           case 'rpc':
