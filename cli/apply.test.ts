@@ -55,9 +55,9 @@ describe('applyAll', () => {
 
   it('warns about fields kedge ignores', async () => {
     const c = capture();
-    const text = hello(1).replace('image: busybox:test}', 'image: busybox:test, livenessProbe: {}}');
+    const text = hello(1).replace('image: busybox:test}', 'image: busybox:test, stdinOnce: true}');
     await applyAll(memoryClient(), objects(text), c.io);
-    expect(c.err.join('')).toContain('Warning: hello.yaml:1: deployment.apps/hello: unknown field "spec.template.spec.containers[0].livenessProbe" ignored');
+    expect(c.err.join('')).toContain('Warning: hello.yaml:1: deployment.apps/hello: unknown field "spec.template.spec.containers[0].stdinOnce" ignored');
   });
 
   it('reports a rejected object, carries on with the rest and exits 1', async () => {

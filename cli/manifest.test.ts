@@ -76,8 +76,8 @@ describe('manifestObjects', () => {
   });
 
   it('lists fields kedge does not know', () => {
-    const text = deployment.replace('image: busybox:test', 'image: busybox:test\n          livenessProbe: {exec: {command: [true]}}');
-    expect(manifestObjects([{ name: 'p.yaml', text }], ns)[0]!.ignoredFields).toEqual(['spec.template.spec.containers[0].livenessProbe']);
+    const text = deployment.replace('image: busybox:test', 'image: busybox:test\n          lifecycle: {preStop: {exec: {command: [x]}}}');
+    expect(manifestObjects([{ name: 'p.yaml', text }], ns)[0]!.ignoredFields).toEqual(['spec.template.spec.containers[0].lifecycle']);
   });
 });
 
