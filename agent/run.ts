@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KedgeError } from '../shared/errors.js';
 import type { DesiredState } from '../shared/messages.js';
 import type { AgentConfig } from './config.js';
+import { agentPrivatePaths, checkPermissions } from './permissions.js';
 import { createDesiredCache } from './cache/desired.js';
 import { ensureContainerd } from './containerd/ensure.js';
 import { nodeAddresses } from './fingerprint/addresses.js';
@@ -13,10 +14,14 @@ import { normalizeImageRef } from './images/ref.js';
 import { joinServer, type JoinResult } from './join/join.js';
 import { createLogKeeper } from './logs/keeper.js';
 import { logPathFor } from './logs/layout.js';
+import { createEventBatcher } from './events/batcher.js';
+import { containerId } from './reconciler/ids.js';
 import { createReconciler } from './reconciler/loop.js';
+import { createRpcHandler } from './rpc/handler.js';
 import { createCtrDriver } from './runtime/ctr/ctr-driver.js';
 import type { RuntimeDriver } from './runtime/driver.js';
 import { createSession, type MqttCredentials, type Session } from './session/session.js';
+import { chooseMemoryRoot, createVolumeManager } from './volumes/manager.js';
 
 /** Per-container log cap; the keeper trims files beyond it (SD cards are small). */
 const logMaxBytes = 10 * 1024 * 1024;
@@ -58,6 +63,8 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
   const now = deps.now ?? Date.now;
   const nodeName = cfg.nodeName;
   const dataDir = cfg.dataDir;
+  // Before prepareDataDir tightens the directory silently: say so when secrets were left readable.
+  await checkPermissions(agentPrivatePaths(dataDir), log);
   await prepareDataDir(dataDir);
 
   const join_ = () => joinServer({ server: cfg.server, token: cfg.token, nodeName, dataDir, labels: cfg.nodeLabels, log });
@@ -97,6 +104,11 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     undo.push(() => keeper.stop());
 
     let session: Session | undefined;
+    // Pod events wait here (batched, deduplicated) until the session can send them.
+    const events = createEventBatcher({ node: nodeName, publish: (batch) => session?.publishEvents(batch) ?? false, log });
+    undo.push(() => events.stop());
+    // Secrets and ConfigMaps go to a tmpfs under /run when there is one: no SD card writes, gone on reboot.
+    const volumes = createVolumeManager({ roots: { disk: join(dataDir, 'pods'), memory: await chooseMemoryRoot({ dataDir, nodeName }) }, log });
     const reconciler = createReconciler({
       driver,
       nodeName,
@@ -107,6 +119,8 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       log,
       onStatusChange: (changed) => session?.publishPods(changed),
       onPodRemoved: (p) => void keeper.removePod(p.namespace, p.name, p.uid).catch((e: Error) => log(`removing logs of pod ${p.namespace}/${p.name}: ${e.message}`)),
+      volumes,
+      events,
     });
     undo.push(() => reconciler.stop());
 
@@ -115,7 +129,7 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     const cached = await cache.load();
     if (cached && cached.node === nodeName) {
       log(`starting from the cached desired state (revision ${cached.revision}, ${cached.pods.length} pods)`);
-      reconciler.setDesired(cached.pods);
+      reconciler.setDesired(cached.pods, cached);
     }
     reconciler.start();
 
@@ -130,9 +144,20 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     undo.push(() => importer.stop());
 
     const onDesired = (d: DesiredState) => {
-      reconciler.setDesired(d.pods);
+      reconciler.setDesired(d.pods, d);
       cache.save(d).catch((e: Error) => log(`cannot save the desired state to ${cache.path}: ${e.message}`));
     };
+    // Logs and exec requests from the server arrive over the same outbound MQTT connection (no open port).
+    const rpc = createRpcHandler({
+      nodeName,
+      logsRoot,
+      driver,
+      send: (id, msg) => session?.publishRpc(id, JSON.stringify(msg)) ?? false,
+      containerId,
+      containerRunning: (uid, container) => reconciler.state.containers.get(containerId(uid, container))?.running,
+      log,
+    });
+    undo.push(() => rpc.cancelAll());
     session = createSession({
       nodeName,
       credentials: mqttCredentials(joined),
@@ -141,6 +166,12 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       podStatuses: () => reconciler.statuses(),
       onDesired,
       onNotAuthorized: async () => mqttCredentials(await join_()),
+      onRpcRequest: (id, payload) => rpc.onRequest(id, payload),
+      // Answers cannot reach a server that is gone; it fails those calls on its side too.
+      onConnectionChange: (connected) => {
+        if (!connected) rpc.cancelAll();
+        else events.flush();
+      },
       log,
     });
     const s = session;

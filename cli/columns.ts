@@ -5,12 +5,16 @@ import type { Node } from '../shared/node.js';
 import type { Pod } from '../shared/pod.js';
 import { memoryBytes } from '../shared/quantity.js';
 import { formatAge } from './age.js';
+import { eventColumns } from './event-columns.js';
 import { renderTable } from './table.js';
+import { daemonSetColumns, replicaSetColumns } from './workload-columns.js';
 
 /** Headers and a row function for one kind's table. */
 interface Columns {
   headers: string[];
   row(o: KObject, now: number): string[];
+  /** Row order when not by name (events: by time). */
+  sort?(a: KObject, b: KObject): number;
 }
 
 const none = '<none>';
@@ -126,6 +130,12 @@ function columnsFor(kind: string, wide: boolean): Columns {
           return [ns.metadata.name ?? '', ns.status?.phase ?? 'Active', formatAge(ns.metadata.creationTimestamp, now)];
         },
       };
+    case 'Event':
+      return eventColumns(wide);
+    case 'ReplicaSet':
+      return replicaSetColumns(wide);
+    case 'DaemonSet':
+      return daemonSetColumns(wide);
     default:
       return { headers: ['NAME', 'AGE'], row: (o, now) => [o.metadata.name ?? '', formatAge(o.metadata.creationTimestamp, now)] };
   }
@@ -135,7 +145,7 @@ function columnsFor(kind: string, wide: boolean): Columns {
 export function renderObjects(kind: string, items: KObject[], o: { wide: boolean; allNamespaces: boolean; now: number }): string {
   const cols = columnsFor(kind, o.wide);
   const headers = o.allNamespaces ? ['NAMESPACE', ...cols.headers] : cols.headers;
-  const rows = items.map((it) => {
+  const rows = (cols.sort ? [...items].sort(cols.sort) : items).map((it) => {
     const row = cols.row(it, o.now);
     return o.allNamespaces ? [it.metadata.namespace ?? '', ...row] : row;
   });

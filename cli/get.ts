@@ -31,7 +31,13 @@ export interface GetRequest {
 
 /** Fetches and prints; returns the exit code (1 when a named object was not found). */
 export async function runGet(client: Pick<ApiClient, 'get' | 'list'>, req: GetRequest, io: Pick<CliIo, 'out' | 'err' | 'now'>): Promise<number> {
+  return (await getAndPrint(client, req, io)).code;
+}
+
+/** runGet, also answering the resourceVersion of the list (where a watch starts). */
+export async function getAndPrint(client: Pick<ApiClient, 'get' | 'list'>, req: GetRequest, io: Pick<CliIo, 'out' | 'err' | 'now'>): Promise<{ code: number; resourceVersion?: string; printed: number }> {
   const { info } = req;
+  let resourceVersion: string | undefined;
   const complete = (o: KObject): KObject => ({ ...o, apiVersion: o.apiVersion ?? info.apiVersion, kind: o.kind ?? info.kind });
   let items: KObject[] = [];
   let code = 0;
@@ -47,6 +53,7 @@ export async function runGet(client: Pick<ApiClient, 'get' | 'list'>, req: GetRe
     }
   } else {
     const list = await client.list<KObject>(info, { namespace: req.namespace, labelSelector: req.labelSelector });
+    resourceVersion = list.metadata.resourceVersion;
     items = list.items.map(complete).sort((a, b) => key(a).localeCompare(key(b)));
   }
   const single = req.names.length === 1 && items.length === 1;
@@ -67,7 +74,7 @@ export async function runGet(client: Pick<ApiClient, 'get' | 'list'>, req: GetRe
         io.err(info.namespaced && req.namespace !== undefined ? `No resources found in ${req.namespace} namespace.\n` : 'No resources found\n');
       }
   }
-  return code;
+  return { code, resourceVersion, printed: items.length };
 }
 
 function key(o: KObject): string {
@@ -93,19 +100,25 @@ export function getRequestFromArgs(args: ParsedArgs, contextNamespace: string | 
 
 export const getCommand: Command = {
   name: 'get',
-  usage: 'kedge get KIND [NAME…] [-o wide|yaml|json|name] [-l SELECTOR] [-n NAMESPACE | -A]',
-  description: 'List or show objects: nodes (no), pods (po), deployments (deploy), namespaces (ns).',
+  usage: 'kedge get KIND [NAME…] [-o wide|yaml|json|name] [-l SELECTOR] [-n NAMESPACE | -A] [-w]',
+  description: 'List or show objects: nodes (no), pods (po), deployments (deploy), replicasets (rs), daemonsets (ds), configmaps (cm), secrets, events (ev), namespaces (ns).',
   flags: [
     { name: 'output', short: 'o', type: 'string', valueName: 'FORMAT', description: 'wide, yaml, json or name (default: a table)' },
     { name: 'selector', short: 'l', type: 'string', valueName: 'SELECTOR', description: 'Label selector: app=web,tier!=db,env in (a,b)' },
     namespaceFlag,
     { name: 'all-namespaces', short: 'A', type: 'boolean', description: 'List across all namespaces' },
+    { name: 'watch', short: 'w', type: 'boolean', description: 'After listing, print each change as it happens (until Ctrl-C)' },
     ...connectionFlags,
   ],
-  examples: ['kedge get nodes -o wide', 'kedge get pods -l app=hello', 'kedge get deploy hello -o yaml', 'kedge get pods -A'],
+  examples: ['kedge get nodes -o wide', 'kedge get pods -l app=hello', 'kedge get deploy hello -o yaml', 'kedge get pods -A', 'kedge get pods -w'],
   async run(args, io) {
     getRequestFromArgs(args, undefined); // argument mistakes before kubeconfig trouble
     const { client, connection } = connect(args, io);
-    return runGet(client, getRequestFromArgs(args, connection.namespace), io);
+    const req = getRequestFromArgs(args, connection.namespace);
+    if (boolOption(args, 'watch')) {
+      const { runGetWatch } = await import('./get-watch.js');
+      return runGetWatch(client, req, { ...io, stopSignal: io.waitForStop() });
+    }
+    return runGet(client, req, io);
   },
 };

@@ -158,5 +158,7 @@ export function loadConnection(
 
 export function connect(args: ParsedArgs, io: Pick<CliIo, 'env' | 'cwd' | 'home' | 'isRoot'>): { client: ApiClient; connection: Connection } {
   const connection = loadConnection(args, io);
-  return { client: createApiClient(connection.client), connection };
+  // Errors about the address, the CA or the token then name the file and context they came from.
+  const source = `kubeconfig ${connection.files.join(path.delimiter)}, context "${connection.context}"`;
+  return { client: createApiClient({ ...connection.client, source }), connection };
 }

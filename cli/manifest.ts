@@ -58,9 +58,16 @@ export function parseDocuments(src: ManifestSource): { value: unknown; line: num
       const message = e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
       throw new KedgeError('BadRequest', `${src.name}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${message}`, { cause: e });
     }
-    const value: unknown = doc.toJS();
+    const line = lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      // e.g. "Excessive alias count indicates a resource exhaustion attack" (a billion laughs)
+      throw new KedgeError('BadRequest', `${src.name}:${line}: ${(e as Error).message}`, { cause: e });
+    }
     if (value === null || value === undefined) continue;
-    out.push({ value, line: lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line });
+    out.push({ value, line });
   }
   return out;
 }

@@ -35,6 +35,8 @@ describe('serverConfigFromArgs', () => {
       agent: { containerdAddress: '/run/c.sock', nodeLabels: { [controlPlaneLabel]: 'true', zone: 'garage' }, dataDir: '/a' },
     });
     expect(cfg(['--https-port', '8443'], env).httpsPort).toBe(8443);
+    expect(cfg(['--pod-eviction-timeout', '1m30s']).podEvictionTimeoutMs).toBe(90_000);
+    expect(cfg([], { KEDGE_POD_EVICTION_TIMEOUT: '5s' }).podEvictionTimeoutMs).toBe(5_000);
   });
 
   it('names the flag or variable at fault', () => {
@@ -46,5 +48,6 @@ describe('serverConfigFromArgs', () => {
     expect(() => cfg(['--tls-san', 'a b'])).toThrow('--tls-san: "a b" is not a host name or IP');
     expect(() => cfg(['--node-label', 'novalue'])).toThrow('--node-label: "novalue" is not a label');
     expect(() => cfg(['extra'])).toThrow('kedge server takes no arguments');
+    expect(() => cfg([], { KEDGE_POD_EVICTION_TIMEOUT: '20' })).toThrow('KEDGE_POD_EVICTION_TIMEOUT: "20" is not a duration');
   });
 });

@@ -4,6 +4,7 @@ import { KedgeError } from '../shared/errors.js';
 import type { ServerConfig } from '../server/config.js';
 import { boolOption, listOption, sourceOf, stringOption, type FlagSpec, type ParsedArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
+import { parseDuration } from './duration.js';
 import { defaultNodeName, parseLabels, parseNodeName, parsePort } from './flag-values.js';
 import { defaultAgentDataDir, defaultServerDataDir } from './paths.js';
 
@@ -17,6 +18,7 @@ export const serverFlags: FlagSpec[] = [
   { name: 'disable-agent', type: 'boolean', env: 'KEDGE_DISABLE_AGENT', description: 'Do not run workloads on the server' },
   { name: 'containerd-address', type: 'string', env: 'KEDGE_CONTAINERD_ADDRESS', valueName: 'SOCKET', description: "containerd socket for the server's own node (default: the system one, else a private child)" },
   { name: 'node-label', type: 'string', multiple: true, env: 'KEDGE_NODE_LABELS', valueName: 'KEY=VALUE', description: "Label of the server's own node" },
+  { name: 'pod-eviction-timeout', type: 'string', env: 'KEDGE_POD_EVICTION_TIMEOUT', valueName: 'DURATION', default: '20s', description: 'How long pods stay on a NotReady node before they are evicted and replaced elsewhere (whole seconds), unless they tolerate it themselves' },
   { name: 'agent-data-dir', type: 'string', env: 'KEDGE_AGENT_DATA_DIR', valueName: 'DIR', default: '/var/lib/kedge/agent (root), ~/.kedge/agent', description: "Data dir of the server's own node (images/ to import lives here)" },
 ];
 
@@ -37,6 +39,8 @@ export function serverConfigFromArgs(args: ParsedArgs, io: Pick<CliIo, 'isRoot' 
   const containerdAddress = stringOption(args, 'containerd-address');
   const nodeLabels = { [controlPlaneLabel]: 'true', ...parseLabels(listOption(args, 'node-label'), sourceOf(args, 'node-label')) };
   const agentDataDir = stringOption(args, 'agent-data-dir');
+  const evictionText = stringOption(args, 'pod-eviction-timeout');
+  const podEvictionTimeoutMs = evictionText === undefined ? undefined : parseDuration(evictionText, sourceOf(args, 'pod-eviction-timeout'));
   return {
     dataDir: path.resolve(io.cwd, stringOption(args, 'data-dir') ?? defaultServerDataDir(io)),
     bindAddress,
@@ -45,6 +49,7 @@ export function serverConfigFromArgs(args: ParsedArgs, io: Pick<CliIo, 'isRoot' 
     tlsSans,
     nodeName,
     disableAgent: boolOption(args, 'disable-agent'),
+    ...(podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs } : {}),
     agent: {
       ...(containerdAddress ? { containerdAddress } : {}),
       nodeLabels,

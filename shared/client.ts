@@ -13,6 +13,8 @@ export interface ClientOptions {
   /** Skip certificate checks (only for fetching /cacerts before the hash check). */
   insecure?: boolean;
   timeoutMs?: number;
+  /** Where these settings came from (kubeconfig file and context), named in connection and 401 errors. */
+  source?: string;
 }
 
 export interface RequestOptions {
@@ -68,7 +70,7 @@ export function createApiClient(opts: ClientOptions) {
         },
       );
       req.on('timeout', () => req.destroy(new KedgeError('Timeout', `${method} ${url.href}: no answer within ${(ro.timeoutMs ?? opts.timeoutMs ?? 30_000) / 1000}s`)));
-      req.on('error', (e) => reject(connectionError(e, url.href)));
+      req.on('error', (e) => reject(connectionError(e, url.href, opts.source)));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
@@ -84,7 +86,7 @@ export function createApiClient(opts: ClientOptions) {
         parsed = res.text;
       }
     }
-    if (res.status >= 400) throw fromStatus(parsed, res.status);
+    if (res.status >= 400) throw withSource(fromStatus(parsed, res.status), opts.source);
     return parsed as T;
   }
 
@@ -102,7 +104,7 @@ export function createApiClient(opts: ClientOptions) {
         res.on('end', () => {
           let body: unknown;
           try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = undefined; }
-          onEnd?.(fromStatus(body, res.statusCode ?? 500));
+          onEnd?.(withSource(fromStatus(body, res.statusCode ?? 500), opts.source));
         });
         return;
       }
@@ -120,15 +122,56 @@ export function createApiClient(opts: ClientOptions) {
       res.on('end', () => onEnd?.());
       res.on('error', (e) => { if (!stopped) onEnd?.(e); });
     });
-    req.on('error', (e) => { if (!stopped) onEnd?.(connectionError(e, url.href)); });
+    req.on('error', (e) => { if (!stopped) onEnd?.(connectionError(e, url.href, opts.source)); });
     req.end();
     return { stop: () => { stopped = true; req.destroy(); } };
+  }
+
+  /**
+   * GETs a streamed body (pod logs, -f): each chunk goes to `onData` as it arrives. Resolves at the
+   * end of the body; an error status rejects with the Status's message. `stop()` ends it early.
+   */
+  function stream(path: string, query: RequestOptions['query'], onData: (chunk: Buffer) => void): { done: Promise<void>; stop: () => void } {
+    const url = new URL(path, base);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: '*/*' };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let stopped = false;
+    let req: http.ClientRequest | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      req = mod.request(url, { method: 'GET', headers, ca: opts.ca, rejectUnauthorized: !opts.insecure }, (res) => {
+        if ((res.statusCode ?? 0) >= 400) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            let body: unknown;
+            try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = undefined; }
+            reject(withSource(fromStatus(body, res.statusCode ?? 500), opts.source));
+          });
+          return;
+        }
+        res.on('data', (c: Buffer) => onData(c));
+        res.on('end', () => resolve());
+        res.on('error', (e) => (stopped ? resolve() : reject(e)));
+        res.on('close', () => resolve());
+      });
+      req.on('error', (e) => (stopped ? resolve() : reject(connectionError(e, url.href, opts.source))));
+      req.end();
+    });
+    return {
+      done,
+      stop: () => {
+        stopped = true;
+        req?.destroy();
+      },
+    };
   }
 
   return {
     options: opts,
     request,
     watch,
+    stream,
     list<T = KObject>(kind: string | KindInfo, q: { namespace?: string; labelSelector?: string } = {}) {
       return request<ListResult<T>>('GET', resourcePath(kindOf(kind), q.namespace), undefined, { query: { labelSelector: q.labelSelector } });
     },
@@ -147,14 +190,25 @@ export function createApiClient(opts: ClientOptions) {
   };
 }
 
-function connectionError(e: Error, url: string): Error {
+function connectionError(e: Error, url: string, source?: string): Error {
   if (e instanceof KedgeError) return e;
   const code = (e as NodeJS.ErrnoException).code ?? '';
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {
-    return new KedgeError('ServiceUnavailable', `cannot reach the kedge server at ${url} (${code})`, { cause: e });
+  const from = source ? `; the server address comes from ${source}` : '';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || code === 'ETIMEDOUT') {
+    return new KedgeError('ServiceUnavailable', `cannot reach the kedge server at ${url} (${code})${from}`, { cause: e });
   }
   if (/certificate|self.signed|SSL|TLS/i.test(code + e.message)) {
-    return new KedgeError('Unauthorized', `TLS check failed for ${url}: ${e.message} (is the CA in your kubeconfig the server's?)`, { cause: e });
+    const ca = source ? `is the CA in ${source} the server's?` : "is the CA in your kubeconfig the server's?";
+    return new KedgeError('Unauthorized', `TLS check failed for ${url}: ${e.message} (${ca})`, { cause: e });
   }
-  return new KedgeError('ServiceUnavailable', `request to ${url} failed: ${e.message}`, { cause: e });
+  return new KedgeError('ServiceUnavailable', `request to ${url} failed: ${e.message}${from}`, { cause: e });
+}
+
+/** A 401 says which credentials were refused, so the user knows which file to fix. */
+function withSource(err: KedgeError, source: string | undefined): KedgeError {
+  if (err.code !== 'Unauthorized' || !source) return err;
+  return new KedgeError('Unauthorized', `${err.message} (the server refused the token from ${source}; print a fresh kubeconfig on the server with "sudo kedge kubeconfig --server https://HOST:6443")`, {
+    cause: err,
+    details: err.details,
+  });
 }

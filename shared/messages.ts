@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configMapSchema, secretSchema } from './configmap.js';
+import { labelsSchema } from './meta.js';
 import { podSchema, podStatusSchema } from './pod.js';
 
 /** kedge/v1/nodes/{node}/status — the heartbeat: resources and host facts, QoS 0. */
@@ -18,7 +19,8 @@ export const nodeReportSchema = z.object({
   memory: z.object({ total: z.number().min(0), available: z.number().min(0) }),
   disk: z.object({ total: z.number().min(0), free: z.number().min(0) }),
   temperature: z.number().optional(),
-  labels: z.record(z.string(), z.string()),
+  // Valid label keys and values only: they end up in the Node object.
+  labels: labelsSchema,
 });
 export type NodeReport = z.infer<typeof nodeReportSchema>;
 
@@ -57,7 +59,7 @@ export const onlineSchema = z.enum(['1', '0']);
 export const joinRequestSchema = z.object({
   nodeName: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'node names must be DNS-1123 labels (lower case alphanumerics and -)'),
   nodePassword: z.string().min(16),
-  labels: z.record(z.string(), z.string()).optional(),
+  labels: labelsSchema.optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 

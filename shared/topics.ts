@@ -14,6 +14,12 @@ export const topics = {
   desired: (node: string) => `${topicRoot}/${node}/desired`,
   events: (node: string) => `${topicRoot}/${node}/events`,
   rpc: (node: string, rest: string) => `${topicRoot}/${node}/rpc/${rest}`,
+  /** server → node: a request (or the cancel of a stream) with the given id. */
+  rpcRequest: (node: string, id: string) => `${topicRoot}/${node}/rpc/req/${id}`,
+  /** What a node subscribes to for its requests. */
+  rpcRequests: (node: string) => `${topicRoot}/${node}/rpc/req/+`,
+  /** node → server: the answers to request `id`. */
+  rpcResponse: (node: string, id: string) => `${topicRoot}/${node}/rpc/res/${id}`,
 };
 
 /** Splits a topic into node and kind; null when it is not a kedge node topic. */

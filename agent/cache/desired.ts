@@ -59,8 +59,8 @@ export function createDesiredCache(o: { dataDir: string; log?: (msg: string) => 
       return state;
     },
     async save(state) {
-      // Only a new revision is worth a write: SD cards wear out.
-      if (state.revision === lastRevision && state.node === lastNode) return false;
+      // Only a new revision is worth a write (SD cards wear out), unless the main file is bad: the server's copy replaces it.
+      if (state.revision === lastRevision && state.node === lastNode && currentIsGood) return false;
       const keep = currentIsGood && (await stat(path).then(() => true, () => false));
       // Keep the previous good copy: a crash between the two renames leaves only the backup, which load() reads.
       if (keep) await rename(path, backup);

@@ -96,9 +96,9 @@ function checkRequest(req: JoinRequest): JoinRequest {
   throw new KedgeError('Invalid', `${field}: ${issue.message}`);
 }
 
-/** Connection failures, timeouts and server-side errors: the saved credentials may be used. */
+/** Connection failures, timeouts, server-side errors and the join rate limit: the saved credentials may be used. */
 function isUnreachable(e: unknown): boolean {
-  return isKedgeError(e) && (e.code === 'ServiceUnavailable' || e.code === 'Timeout' || e.code === 'InternalError');
+  return isKedgeError(e) && (e.code === 'ServiceUnavailable' || e.code === 'Timeout' || e.code === 'InternalError' || e.code === 'TooManyRequests');
 }
 
 function explain(e: unknown, o: JoinOptions): unknown {

@@ -1,12 +1,24 @@
+import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { PodStatusReport } from '../../shared/messages.js';
+import { noEvents, type EventSink } from '../events/types.js';
+import { podEvents } from '../events/wording.js';
+import { createProbeCheck, type ProbeCheck } from '../probes/check.js';
+import { createProber, type ProbeTarget } from '../probes/prober.js';
+import { probeTitle } from '../probes/spec.js';
+import { realTimers, type TimerDeps } from '../probes/wheel.js';
 import { containerLabels, type ContainerInfo, type RuntimeDriver } from '../runtime/driver.js';
+import type { VolumeManager } from '../volumes/manager.js';
 import { apply } from './apply.js';
+import { backoffEvents } from './backoff-events.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
 import { observe } from './observe.js';
 import { plan, type PodRef } from './plan.js';
+import { configSources, type ConfigSources } from './sources.js';
 import { pullPolicy, tryNormalize } from './spec.js';
-import { createRuntimeState, recordExit, type RuntimeState } from './state.js';
+import { probeTargets } from './probe-targets.js';
+import { refreshVolumes } from './refresh-volumes.js';
+import { createRuntimeState, nextRetry, recordExit, type RuntimeState } from './state.js';
 import { buildPodStatus, type StatusContext } from './status.js';
 
 export type PodStatusEntry = PodStatusReport['pods'][number];
@@ -26,12 +38,25 @@ export interface ReconcilerOptions {
   onStatusChange?: (changed: PodStatusEntry[]) => void;
   /** A pod's last container is gone (its logs may go too). */
   onPodRemoved?: (pod: PodRef) => void;
+  /** Pod volume directories (configMap, secret, emptyDir, hostPath); without it, pods with volumes wait. */
+  volumes?: VolumeManager;
+  /** Pulling, Created, Started, Killing, BackOff, Unhealthy… */
+  events?: EventSink;
+  /** How probes run (default: exec through the driver, HTTP and TCP from the node). */
+  probeCheck?: ProbeCheck;
+  /** Timers for probes and for waking up when a back-off ends (tests pass a fake clock). */
+  timers?: TimerDeps;
+}
+
+export interface DesiredConfig {
+  configMaps?: readonly ConfigMap[];
+  secrets?: readonly Secret[];
 }
 
 export interface Reconciler {
   start(): void;
-  /** Replaces the desired pod set and reconciles. */
-  setDesired(pods: Pod[]): void;
+  /** Replaces the desired pod set (and the ConfigMaps and Secrets they use) and reconciles. */
+  setDesired(pods: Pod[], config?: DesiredConfig): void;
   /** Asks for a reconcile; triggers while one runs are coalesced into one more run. */
   trigger(reason: string): void;
   /** Resolves when no reconcile and no background operation is running (tests, shutdown). */
@@ -42,12 +67,33 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-/** The agent's control loop: one reconcile at a time, on new desired state, exits, imports and a slow timer. */
+const defaultGraceSeconds = 30;
+
+/** The agent's control loop: one reconcile at a time, on new desired state, exits, imports, probes and a slow timer. */
 export function createReconciler(o: ReconcilerOptions): Reconciler {
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => undefined);
+  const events = o.events ?? noEvents;
+  const timers = o.timers ?? realTimers;
   const state = createRuntimeState();
-  const ctx = (): StatusContext => ({ nodeName: o.nodeName, normalizeImage: o.normalizeImage, logPath: o.logPath, hostIP: o.hostIP() });
+  let sources: ConfigSources = configSources();
+  const prober = createProber({
+    check: o.probeCheck ?? createProbeCheck({ exec: (id, args, timeoutMs) => o.driver.exec(id, args, timeoutMs) }),
+    timers,
+    onChange: () => trigger('probe result'),
+    onKill: kill,
+    onFailure: (t, kind, message) => events.emit(podEvents.unhealthy(t.pod, t.container.name, probeTitle(kind), message)),
+    log,
+  });
+  const ctx = (): StatusContext => ({
+    nodeName: o.nodeName,
+    normalizeImage: o.normalizeImage,
+    logPath: o.logPath,
+    hostIP: o.hostIP(),
+    sources,
+    ...(o.volumes ? { volumeRoots: o.volumes.roots } : {}),
+    probeView: (id, startedAt) => prober.view(id, startedAt ?? NaN),
+  });
   // null until a desired state is known (cache or server): an agent that knows nothing must not remove anything.
   let desiredNow: Pod[] | null = null;
   let running: Promise<void> | null = null;
@@ -58,6 +104,24 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   const inflight = new Set<Promise<void>>();
   const published = new Map<string, { json: string; status: PodStatus }>();
   let current: PodStatusEntry[] = [];
+  let wake: { handle: unknown; at: number } | undefined;
+
+  /** One timer for the next back-off to end (restart, create or pull retry), so it is not left to the slow interval. */
+  function scheduleWake(): void {
+    const t = now();
+    const at = nextRetry(state, t);
+    if (wake && wake.at === at) return;
+    if (wake) timers.clearTimer(wake.handle);
+    wake = undefined;
+    if (at === Infinity || stopped) return;
+    wake = {
+      at,
+      handle: timers.setTimer(() => {
+        wake = undefined;
+        trigger('back-off ended');
+      }, at - t),
+    };
+  }
 
   function background(work: Promise<void>): void {
     const p = work.finally(() => {
@@ -70,10 +134,30 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   function onRemoved(pod: PodRef): void {
     void o.driver
       .list({ [containerLabels.node]: o.nodeName, [containerLabels.podUid]: pod.uid })
-      .then((left) => {
-        if (left.length === 0 && !(desiredNow ?? []).some((p) => podUid(p) === pod.uid)) o.onPodRemoved?.(pod);
+      .then(async (left) => {
+        if (left.length > 0 || (desiredNow ?? []).some((p) => podUid(p) === pod.uid)) return;
+        o.onPodRemoved?.(pod);
+        await o.volumes?.remove(pod.uid);
       })
-      .catch((e: Error) => log(`listing containers of pod ${pod.namespace}/${pod.name}: ${e.message}`));
+      .catch((e: Error) => log(`cleaning up after pod ${pod.namespace}/${pod.name}: ${e.message}`));
+  }
+
+  /** A failed liveness or startup probe: stop the task; the restart policy and back-off do the rest. */
+  function kill(t: ProbeTarget, kind: 'liveness' | 'startup', message: string, probeGrace?: number): void {
+    const rec = state.containers.get(t.id);
+    if (stopped || !rec?.running || rec.startedAt !== t.startedAt || state.busy.has(t.id)) return;
+    const graceSeconds = probeGrace ?? state.pods.get(t.pod.uid)?.graceSeconds ?? defaultGraceSeconds;
+    const why = podEvents.probeKilling(t.pod, t.container.name, kind);
+    rec.killMessage = why.message;
+    events.emit(why);
+    log(`container ${t.id}: ${kind} probe failed (${message}); stopping it`);
+    state.busy.add(t.id);
+    background(
+      o.driver
+        .stop(t.id, graceSeconds)
+        .catch((e: Error) => log(`stopping container ${t.id}: ${e.message}`))
+        .finally(() => state.busy.delete(t.id)),
+    );
   }
 
   async function list(): Promise<ContainerInfo[] | null> {
@@ -118,11 +202,15 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     await refreshImages(desired, actual);
     const actions = plan(desired, actual, state, now(), ctx());
     if (actions.length) {
-      await apply(actions, { driver: o.driver, state, now, log, background, onRemoved });
+      await apply(actions, { driver: o.driver, state, now, log, background, onRemoved, volumes: o.volumes, events });
       actual = (await list()) ?? actual;
       observe(state, desired, actual, now(), o.nodeName);
     }
+    for (const e of backoffEvents(desired, state, now())) events.emit(e);
+    prober.sync(probeTargets(desired, actual, state));
+    if (o.volumes) await refreshVolumes({ volumes: o.volumes, desired, actual, sources, keep: new Set([...state.pods.keys(), ...desired.map(podUid)]), log });
     publishStatuses(desired, actual);
+    scheduleWake();
   }
 
   function publishStatuses(desired: Pod[], actual: ContainerInfo[]): void {
@@ -165,6 +253,8 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     }
     running = run().finally(() => {
       running = null;
+      // A trigger that came after the last pass decided to stop, but before this: one more pass.
+      if (again && !stopped) trigger('coalesced');
     });
   }
 
@@ -178,8 +268,11 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       timer = setInterval(() => trigger('timer'), o.intervalMs ?? 10_000);
       trigger('start');
     },
-    setDesired(pods) {
+    setDesired(pods, config = {}) {
       desiredNow = pods;
+      sources = configSources(config.configMaps, config.secrets);
+      // A container waiting for a ConfigMap or Secret tries again now: this state may have brought it.
+      for (const rec of state.containers.values()) if (rec.createError?.reason === 'CreateContainerConfigError') rec.createError.retryAt = 0;
       trigger('desired state');
     },
     trigger,
@@ -193,6 +286,8 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       stopped = true;
       if (timer) clearInterval(timer);
       unsubscribe?.();
+      prober.stop();
+      if (wake) timers.clearTimer(wake.handle);
       await running;
     },
   };

@@ -52,14 +52,23 @@ describe('plan', () => {
   it('pulls a missing image once even when several containers need it', () => {
     const state = createRuntimeState();
     const pods = [testPod('a'), testPod('b')];
-    expect(plan(pods, [], state, t0, ctx)).toEqual([{ type: 'pull', image: 'docker.io/library/busybox:1.36' }]);
+    expect(plan(pods, [], state, t0, ctx)).toEqual([
+      {
+        type: 'pull',
+        image: 'docker.io/library/busybox:1.36',
+        for: [
+          { pod: { namespace: 'default', name: 'a', uid: 'uid-a' }, container: 'c0' },
+          { pod: { namespace: 'default', name: 'b', uid: 'uid-b' }, container: 'c0' },
+        ],
+      },
+    ]);
   });
 
   it('does not pull while a pull runs or during the pull back-off, and never with imagePullPolicy Never', () => {
     const state = createRuntimeState();
     state.images.set('docker.io/library/busybox:1.36', { pulling: false, attempted: true, failures: 1, retryAt: t0 + 10_000, backoffMs: 10_000 });
     expect(plan([testPod('a')], [], state, t0 + 9_999, ctx)).toEqual([]);
-    expect(plan([testPod('a')], [], state, t0 + 10_000, ctx)).toEqual([{ type: 'pull', image: 'docker.io/library/busybox:1.36' }]);
+    expect(plan([testPod('a')], [], state, t0 + 10_000, ctx)).toMatchObject([{ type: 'pull', image: 'docker.io/library/busybox:1.36' }]);
     state.images.get('docker.io/library/busybox:1.36')!.pulling = true;
     expect(plan([testPod('a')], [], state, t0 + 20_000, ctx)).toEqual([]);
     expect(plan([testPod('n', { containers: [{ imagePullPolicy: 'Never', image: 'app:1' }] })], [], createRuntimeState(), t0, ctx)).toEqual([]);
@@ -69,7 +78,7 @@ describe('plan', () => {
     const state = createRuntimeState();
     state.present.add('docker.io/library/app:latest');
     const pod = testPod('a', { containers: [{ image: 'app:latest' }] });
-    expect(plan([pod], [], state, t0, ctx)).toEqual([{ type: 'pull', image: 'docker.io/library/app:latest' }]);
+    expect(plan([pod], [], state, t0, ctx)).toMatchObject([{ type: 'pull', image: 'docker.io/library/app:latest' }]);
     state.images.set('docker.io/library/app:latest', { pulling: false, attempted: true, failures: 1, retryAt: t0 + 10_000, backoffMs: 10_000 });
     expect(plan([pod], [], state, t0, ctx).map((a) => a.type)).toEqual(['create']);
   });
@@ -79,7 +88,7 @@ describe('plan', () => {
     state.pods.set('uid-old', { namespace: 'default', name: 'old', startTime: t0, graceSeconds: 5 });
     const actual = [info('uid-web-c0', { uid: 'uid-web' }), info('uid-old-c0', { uid: 'uid-old' })];
     expect(plan([testPod('web')], actual, state, t0, ctx)).toEqual([
-      { type: 'remove', id: 'uid-old-c0', graceSeconds: 5, pod: { uid: 'uid-old', namespace: 'default', name: 'x' }, why: 'not desired' },
+      { type: 'remove', id: 'uid-old-c0', graceSeconds: 5, pod: { uid: 'uid-old', namespace: 'default', name: 'x' }, container: 'uid-old-c0', why: 'not desired' },
     ]);
   });
 
@@ -99,7 +108,7 @@ describe('plan', () => {
     const state = createRuntimeState();
     const pod = testPod('web', { containers: [{ image: 'busybox:1.37' }], spec: { terminationGracePeriodSeconds: 3 } });
     expect(plan([pod], [info('uid-web-c0', { uid: 'uid-web' })], state, t0, ctx)).toEqual([
-      { type: 'remove', id: 'uid-web-c0', graceSeconds: 3, pod: { namespace: 'default', name: 'web', uid: 'uid-web' }, why: 'image changed' },
+      { type: 'remove', id: 'uid-web-c0', graceSeconds: 3, pod: { namespace: 'default', name: 'web', uid: 'uid-web' }, container: 'c0', why: 'image changed' },
     ]);
   });
 
@@ -120,7 +129,8 @@ describe('plan', () => {
     const actual = [info('uid-web-c0', { uid: 'uid-web', status: 'stopped' })];
     expect(plan([pod], actual, state, t0 + 1000, ctx)).toEqual([]);
     const later = plan([pod], actual, state, t0 + 11_000, ctx);
-    expect(later).toEqual(restarts ? [{ type: 'restart', id: 'uid-web-c0', logPath: '/logs/default_web_uid-web/c0/1.log' }] : []);
+    const pod_ = { namespace: 'default', name: 'web', uid: 'uid-web' };
+    expect(later).toEqual(restarts ? [{ type: 'restart', id: 'uid-web-c0', logPath: '/logs/default_web_uid-web/c0/1.log', pod: pod_, container: 'c0' }] : []);
   });
 
   it('starts a created-but-never-started task at once', () => {

@@ -1,7 +1,9 @@
 import type { Container, Pod } from '../../shared/pod.js';
 import { containerLabels, type ContainerInfo, type ContainerSpec } from '../runtime/driver.js';
+import { planPodVolumes, type PlannedVolume } from '../volumes/plan.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
-import { buildContainerSpec, logPathOf, pullPolicy, shouldRestart, tryNormalize, type SpecContext } from './spec.js';
+import { noConfigSources } from './sources.js';
+import { buildContainerSpec, logPathOf, pullPolicy, shouldRestart, tryNormalize, volumeRootsFor, type SpecContext } from './spec.js';
 import type { RuntimeState } from './state.js';
 
 export interface PodRef {
@@ -12,13 +14,14 @@ export interface PodRef {
 
 export type Action =
   /** Fetch an image; runs in the background so a slow pull does not hold up other pods. */
-  | { type: 'pull'; image: string }
-  | { type: 'create'; spec: ContainerSpec; pod: PodRef }
-  /** The pod asks for something the runtime cannot be given (e.g. a bad quantity). */
-  | { type: 'reject'; id: string; reason: string; message: string }
-  | { type: 'restart'; id: string; logPath: string }
+  | { type: 'pull'; image: string; for: { pod: PodRef; container: string }[] }
+  /** Create and start; `volumes` (with their content) are made ready first. */
+  | { type: 'create'; spec: ContainerSpec; pod: PodRef; volumes?: PlannedVolume[] }
+  /** The pod asks for something the runtime cannot be given (e.g. a bad quantity, a missing Secret). */
+  | { type: 'reject'; id: string; reason: string; message: string; pod: PodRef; container: string }
+  | { type: 'restart'; id: string; logPath: string; pod: PodRef; container: string; volumes?: PlannedVolume[] }
   /** Stop (SIGTERM, SIGKILL after the grace period) and remove; in the background. */
-  | { type: 'remove'; id: string; graceSeconds: number; pod: PodRef; why: 'not desired' | 'image changed' };
+  | { type: 'remove'; id: string; graceSeconds: number; pod: PodRef; container: string; why: 'not desired' | 'image changed' };
 
 const defaultGraceSeconds = 30;
 
@@ -31,12 +34,27 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
   const actions: Action[] = [];
   const ours = new Map(actual.filter((a) => a.labels[containerLabels.node] === ctx.nodeName).map((a) => [a.id, a]));
   const wanted = new Set<string>();
-  const pulls = new Set<string>();
+  const pulls = new Map<string, Extract<Action, { type: 'pull' }>>();
 
   for (const pod of desired) {
     if (pod.metadata.deletionTimestamp) continue;
     if (pod.spec.nodeName && pod.spec.nodeName !== ctx.nodeName) continue;
     const ref: PodRef = { namespace: podNamespace(pod), name: podName(pod), uid: podUid(pod) };
+    // Planned once per pod and only when a container starts: it carries the ConfigMap and Secret content.
+    let planned: PlannedVolume[] | undefined;
+    const volumes = (): PlannedVolume[] | undefined => {
+      if (!pod.spec.volumes?.length) return undefined;
+      return (planned ??= planPodVolumes(pod, ctx.sources ?? noConfigSources, volumeRootsFor(ctx)));
+    };
+    /** A restart reuses the container's mounts: content it cannot refresh now (source deleted) stays as it was. */
+    const restartVolumes = (): { volumes?: PlannedVolume[] } => {
+      try {
+        const v = volumes();
+        return v ? { volumes: v } : {};
+      } catch {
+        return {};
+      }
+    };
     const planContainer = (c: Container, index: number, id: string): void => {
       if (state.busy.has(id)) return;
       const a = ours.get(id);
@@ -44,7 +62,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
       if (!a && rec?.createError && now < rec.createError.retryAt) return;
       const norm = tryNormalize(ctx, c.image);
       if ('error' in norm) {
-        actions.push({ type: 'reject', id, reason: 'InvalidImageName', message: norm.error });
+        actions.push({ type: 'reject', id, reason: 'InvalidImageName', message: norm.error, pod: ref, container: c.name });
         return;
       }
       const image = norm.image;
@@ -52,19 +70,19 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
       if (a) {
         const have = tryNormalize(ctx, a.image);
         if (('image' in have ? have.image : a.image) !== image) {
-          actions.push({ type: 'remove', id, graceSeconds: pod.spec.terminationGracePeriodSeconds ?? defaultGraceSeconds, pod: ref, why: 'image changed' });
+          actions.push({ type: 'remove', id, graceSeconds: pod.spec.terminationGracePeriodSeconds ?? defaultGraceSeconds, pod: ref, container: c.name, why: 'image changed' });
           return;
         }
         const status = a.task?.status;
         if (status === 'created') {
           // Created but never started (the agent died between the two steps).
-          actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, rec?.restartCount ?? 0) });
+          actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, rec?.restartCount ?? 0), pod: ref, container: c.name, ...restartVolumes() });
           return;
         }
         if (status !== undefined && status !== 'stopped') return;
         if (!shouldRestart(pod.spec.restartPolicy, rec?.lastExit?.exitCode ?? null)) return;
         if (rec?.restartAt !== undefined && now < rec.restartAt) return;
-        actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, (rec?.restartCount ?? 0) + 1) });
+        actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, (rec?.restartCount ?? 0) + 1), pod: ref, container: c.name, ...restartVolumes() });
         return;
       }
 
@@ -74,17 +92,23 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
       const wantsPull = policy === 'Never' ? false : policy === 'Always' ? !present || !img?.attempted : !present;
       if (wantsPull) {
         const waiting = img?.pulling || (img?.retryAt !== undefined && now < img.retryAt);
-        if (!waiting && !pulls.has(image)) {
-          pulls.add(image);
-          actions.push({ type: 'pull', image });
+        if (!waiting) {
+          const pull = pulls.get(image);
+          if (pull) pull.for.push({ pod: ref, container: c.name });
+          else {
+            const a: Extract<Action, { type: 'pull' }> = { type: 'pull', image, for: [{ pod: ref, container: c.name }] };
+            pulls.set(image, a);
+            actions.push(a);
+          }
         }
         return;
       }
       if (!present) return; // imagePullPolicy Never: wait for an import
       try {
-        actions.push({ type: 'create', spec: buildContainerSpec(pod, index, ctx, rec?.restartCount ?? 0), pod: ref });
+        const v = volumes();
+        actions.push({ type: 'create', spec: buildContainerSpec(pod, index, ctx, rec?.restartCount ?? 0, v), pod: ref, ...(v ? { volumes: v } : {}) });
       } catch (e) {
-        actions.push({ type: 'reject', id, reason: 'CreateContainerConfigError', message: (e as Error).message });
+        actions.push({ type: 'reject', id, reason: 'CreateContainerConfigError', message: (e as Error).message, pod: ref, container: c.name });
       }
     };
     pod.spec.containers.forEach((c, index) => {
@@ -94,7 +118,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
         planContainer(c, index, id);
       } catch (e) {
         // e.g. a log path the pod's names cannot make: this container waits, the others go on.
-        actions.push({ type: 'reject', id, reason: 'CreateContainerConfigError', message: (e as Error).message });
+        actions.push({ type: 'reject', id, reason: 'CreateContainerConfigError', message: (e as Error).message, pod: ref, container: c.name });
       }
     });
   }
@@ -108,6 +132,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
       id: a.id,
       graceSeconds: pod?.graceSeconds ?? defaultGraceSeconds,
       pod: { uid, namespace: a.labels[containerLabels.podNamespace] ?? pod?.namespace ?? '', name: a.labels[containerLabels.podName] ?? pod?.name ?? '' },
+      container: a.labels[containerLabels.container] ?? a.id,
       why: 'not desired',
     });
   }

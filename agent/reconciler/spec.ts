@@ -1,7 +1,11 @@
 import { cpuMillis, memoryBytes } from '../../shared/quantity.js';
 import type { Container, Pod } from '../../shared/pod.js';
+import { KedgeError } from '../../shared/errors.js';
 import { containerLabels, type ContainerSpec } from '../runtime/driver.js';
+import { containerMounts, type PlannedVolume, type VolumeRoots } from '../volumes/plan.js';
+import { expandVars, resolveEnv } from './env.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
+import { noConfigSources, type ConfigSources } from './sources.js';
 
 export interface LogPathParts {
   namespace: string;
@@ -18,27 +22,42 @@ export interface SpecContext {
   normalizeImage(ref: string): string;
   /** The log file of one run of a container; a restart gets a new file. */
   logPath(parts: LogPathParts): string;
+  /** The ConfigMaps and Secrets sent with the desired state. */
+  sources?: ConfigSources;
+  /** The node's address, for fieldRef status.hostIP and status.podIP (host networking). */
+  hostIP?: string;
+  /** Where pod volumes live; a node without them refuses pods with volumes. */
+  volumeRoots?: VolumeRoots;
 }
 
 export function logPathOf(ctx: SpecContext, pod: Pod, container: string, restartCount: number): string {
   return ctx.logPath({ namespace: podNamespace(pod), pod: podName(pod), uid: podUid(pod), container, restartCount });
 }
 
-/** The runtime's view of one container of a pod. Throws a KedgeError naming the field for a bad quantity. */
-export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, restartCount: number): ContainerSpec {
+/** The volume roots, or why this node cannot give the pod its volumes. */
+export function volumeRootsFor(ctx: SpecContext): VolumeRoots {
+  if (!ctx.volumeRoots) throw new KedgeError('Invalid', 'this node has no volume directory configured; pods with volumes cannot run here');
+  return ctx.volumeRoots;
+}
+
+/**
+ * The runtime's view of one container of a pod: env resolved from ConfigMaps, Secrets and
+ * fields, $(VAR) expanded in command and args, volume mounts. Throws a KedgeError naming what
+ * is missing or wrong (the container waits with CreateContainerConfigError).
+ */
+export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, restartCount: number, volumes: readonly PlannedVolume[] = []): ContainerSpec {
   const c: Container = pod.spec.containers[index]!;
   const uid = podUid(pod);
   const limits = c.resources?.limits;
   const field = `spec.containers[${index}].resources.limits`;
-  const env: Record<string, string> = {};
-  // valueFrom (configmaps, secrets) comes later; a variable without a value is "" as in Kubernetes.
-  for (const e of c.env ?? []) env[e.name] = e.value ?? '';
+  const vars = resolveEnv(pod, c, ctx.sources ?? noConfigSources, { nodeName: ctx.nodeName, hostIP: ctx.hostIP ?? '' });
+  const mounts = containerMounts(c, index, volumes);
   return {
     id: containerId(uid, c.name),
     image: ctx.normalizeImage(c.image),
-    ...(c.command ? { command: [...c.command] } : {}),
-    ...(c.args ? { args: [...c.args] } : {}),
-    env,
+    ...(c.command ? { command: c.command.map((a) => expandVars(a, vars)) } : {}),
+    ...(c.args ? { args: c.args.map((a) => expandVars(a, vars)) } : {}),
+    env: Object.fromEntries(vars),
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
     labels: {
       [containerLabels.node]: ctx.nodeName,
@@ -50,6 +69,7 @@ export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, re
     logPath: logPathOf(ctx, pod, c.name, restartCount),
     ...(limits?.memory !== undefined ? { memoryLimitBytes: memoryBytes(limits.memory, `${field}.memory`) } : {}),
     ...(limits?.cpu !== undefined ? { cpuLimitMillis: cpuMillis(limits.cpu, `${field}.cpu`) } : {}),
+    ...(mounts.length ? { mounts } : {}),
   };
 }
 

@@ -8,7 +8,11 @@ export interface ContainerRecord {
   /** True between a start we made or saw and the exit we were told about or saw. */
   running: boolean;
   /** exitCode null: the task stopped while nobody was watching (e.g. the agent was down). */
-  lastExit?: { exitCode: number | null; finishedAt: number; startedAt?: number };
+  lastExit?: { exitCode: number | null; finishedAt: number; startedAt?: number; message?: string };
+  /** Why we are stopping the running task (a failed liveness probe); becomes lastExit.message. */
+  killMessage?: string;
+  /** lastExit.finishedAt of the exit a BackOff event was sent for (one per crash). */
+  backoffReported?: number;
   /** The back-off delay applied after the last exit (0: none yet). */
   backoffMs: number;
   /** Earliest time the next restart may happen. */
@@ -26,6 +30,8 @@ export interface ImageRecord {
   lastError?: string;
   retryAt?: number;
   backoffMs: number;
+  /** Pulled by us and not yet used by a container: its create reports no "already present". */
+  freshPull?: boolean;
 }
 
 export interface PodRecord {
@@ -84,5 +90,17 @@ export function recordExit(state: RuntimeState, exit: { id: string; exitCode: nu
   rec.backoffMs = nextBackoff(rec.backoffMs);
   rec.restartAt = now + rec.backoffMs;
   rec.running = false;
-  rec.lastExit = { exitCode: exit.exitCode, finishedAt: Number.isFinite(finishedAt) ? finishedAt : now, startedAt: rec.startedAt };
+  rec.lastExit = { exitCode: exit.exitCode, finishedAt: Number.isFinite(finishedAt) ? finishedAt : now, startedAt: rec.startedAt, ...(rec.killMessage ? { message: rec.killMessage } : {}) };
+  rec.killMessage = undefined;
+}
+
+/** When the earliest back-off (restart, create or pull retry) after `now` ends; Infinity when none waits. */
+export function nextRetry(state: RuntimeState, now: number): number {
+  let at = Infinity;
+  for (const rec of state.containers.values()) {
+    if (!rec.running && rec.restartAt !== undefined && rec.restartAt > now) at = Math.min(at, rec.restartAt);
+    if (rec.createError && rec.createError.retryAt > now) at = Math.min(at, rec.createError.retryAt);
+  }
+  for (const img of state.images.values()) if (img.retryAt !== undefined && img.retryAt > now) at = Math.min(at, img.retryAt);
+  return at;
 }

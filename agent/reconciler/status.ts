@@ -28,6 +28,7 @@ function terminated(exit: NonNullable<ContainerRecord['lastExit']>): ContainerSt
     terminated: {
       exitCode: exit.exitCode,
       reason: exit.exitCode === 0 ? 'Completed' : 'Error',
+      ...(exit.message ? { message: exit.message } : {}),
       ...(exit.startedAt !== undefined ? { startedAt: iso(exit.startedAt) } : {}),
       finishedAt: iso(exit.finishedAt),
     },
@@ -42,7 +43,7 @@ interface Built {
   exitCode?: number | null;
 }
 
-function containerStatus(pod: Pod, index: number, actual: ContainerInfo | undefined, state: RuntimeState, now: number, ctx: SpecContext): Built {
+function containerStatus(pod: Pod, index: number, actual: ContainerInfo | undefined, state: RuntimeState, now: number, ctx: StatusContext): Built {
   const c = pod.spec.containers[index]!;
   const id = containerId(podUid(pod), c.name);
   const rec = state.containers.get(id);
@@ -69,7 +70,11 @@ function containerStatus(pod: Pod, index: number, actual: ContainerInfo | undefi
   const task = actual.task?.status;
   if (task === 'running' || task === 'paused') {
     const running: ContainerState = { running: { startedAt: iso(rec?.startedAt ?? now) } };
-    return { status: { ...common, ready: task === 'running', started: true, state: running, ...(last ? { lastState: last } : {}) }, created: true, done: false };
+    // Probes decide for this run of the container; until they have, a probed container is not started/ready.
+    const view = ctx.probeView?.(id, rec?.startedAt);
+    const started = c.startupProbe ? view?.started === true : true;
+    const ready = task === 'running' && started && (c.readinessProbe ? view?.ready === true : true);
+    return { status: { ...common, ready, started, state: running, ...(last ? { lastState: last } : {}) }, created: true, done: false };
   }
   if (task === 'created' || task === 'unknown') {
     const reason = task === 'created' ? 'ContainerCreating' : 'ContainerStatusUnknown';
@@ -103,6 +108,8 @@ function condition(type: string, ok: boolean, now: number, prev: PodStatus | und
 
 export interface StatusContext extends SpecContext {
   hostIP: string;
+  /** What the probes say about this run (startedAt) of a container; undefined: no probe results. */
+  probeView?: (id: string, startedAt: number | undefined) => { started: boolean; ready: boolean } | undefined;
 }
 
 /**

@@ -1,5 +1,12 @@
 /** The one interface between the agent and a container runtime (STYLE.md rule 4). */
 
+/** A bind mount from the node into the container. */
+export interface Mount {
+  source: string;
+  destination: string;
+  readOnly: boolean;
+}
+
 export interface ContainerSpec {
   /** containerd container id, unique per pod uid + container name. */
   id: string;
@@ -15,6 +22,8 @@ export interface ContainerSpec {
   logPath: string;
   memoryLimitBytes?: number;
   cpuLimitMillis?: number;
+  /** Pod volumes (configMap, secret, emptyDir, hostPath), fixed when the container is created. */
+  mounts?: Mount[];
 }
 
 export type TaskStatus = 'running' | 'stopped' | 'created' | 'paused' | 'unknown';

@@ -1,8 +1,8 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { desiredStateSchema, type DesiredState, type NodeReport, type PodStatusReport } from '../../shared/messages.js';
+import type { DesiredState, NodeEvents, NodeReport, PodStatusReport } from '../../shared/messages.js';
 import { topics } from '../../shared/topics.js';
-import { fieldPath } from '../../shared/validate.js';
 import { reconnectDelay } from './backoff.js';
+import { parseDesiredMessage } from './desired-message.js';
 
 export interface MqttCredentials {
   /** mqtts://host:8883 (mqtt:// only in tests). */
@@ -28,6 +28,8 @@ export interface SessionOptions {
   /** The broker refused the credentials: they may be stale (node re-created); re-join and return new ones. */
   onNotAuthorized?: () => Promise<MqttCredentials | null | undefined>;
   onConnectionChange?: (connected: boolean) => void;
+  /** A request from the server on rpc/req/{id} (logs, exec); without it the node does not subscribe. */
+  onRpcRequest?: (id: string, payload: Buffer) => void;
   log?: (msg: string) => void;
   random?: () => number;
   backoff?: { initialMs?: number; maxMs?: number };
@@ -37,6 +39,10 @@ export interface Session {
   readonly connected: boolean;
   /** Sends changed pod statuses (QoS 1). Dropped while offline: the full set follows the reconnect. */
   publishPods(pods: PodStatusEntry[]): void;
+  /** Answers rpc request `id` (QoS 1, in order); false while offline. */
+  publishRpc(id: string, payload: string): boolean;
+  /** Sends a batch of pod events (QoS 1); false while offline, so the caller keeps them. */
+  publishEvents(batch: NodeEvents): boolean;
   /** Says goodbye (online "0") and disconnects; no timer is left behind. */
   close(): Promise<void>;
 }
@@ -95,33 +101,20 @@ export function createSession(o: SessionOptions): Session {
     c.publish(topics.pods(node), JSON.stringify(report), { qos: 1 });
   }
 
+  const rpcPrefix = topics.rpcRequest(node, '');
+
   function onMessage(topic: string, payload: Buffer): void {
+    if (topic.startsWith(rpcPrefix)) {
+      o.onRpcRequest?.(topic.slice(rpcPrefix.length), payload);
+      return;
+    }
     if (topic !== topics.desired(node)) return;
-    if (payload.length === 0) {
-      log('desired state: empty retained message ignored');
-      return;
-    }
-    let json: unknown;
+    const desired = parseDesiredMessage(node, payload, log);
+    if (!desired) return;
     try {
-      json = JSON.parse(payload.toString('utf8'));
+      o.onDesired(desired);
     } catch (e) {
-      log(`desired state for node ${node} dropped: not JSON (${(e as Error).message})`);
-      return;
-    }
-    const r = desiredStateSchema.safeParse(json);
-    if (!r.success) {
-      const why = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path)}: ${i.message}`).join('; ');
-      log(`desired state for node ${node} dropped: invalid (${why})`);
-      return;
-    }
-    if (r.data.node !== node) {
-      log(`desired state dropped: it is for node ${r.data.node}, this is ${node}`);
-      return;
-    }
-    try {
-      o.onDesired(r.data);
-    } catch (e) {
-      log(`desired state revision ${r.data.revision}: ${(e as Error).message}`);
+      log(`desired state revision ${desired.revision}: ${(e as Error).message}`);
     }
   }
 
@@ -140,6 +133,11 @@ export function createSession(o: SessionOptions): Session {
       c.subscribe(topics.desired(node), { qos: 1 }, (err) => {
         if (err) log(`cannot subscribe to the desired state: ${err.message}`);
       });
+      if (o.onRpcRequest) {
+        c.subscribe(topics.rpcRequests(node), { qos: 1 }, (err) => {
+          if (err) log(`cannot subscribe to rpc requests: ${err.message}`);
+        });
+      }
       publishFull(c);
       void sendHeartbeat(c);
       heartbeat = setInterval(() => void sendHeartbeat(c), o.heartbeatMs ?? 10_000);
@@ -191,6 +189,16 @@ export function createSession(o: SessionOptions): Session {
       if (!client || !connected || pods.length === 0) return;
       const report: PodStatusReport = { node, pods };
       client.publish(topics.pods(node), JSON.stringify(report), { qos: 1 });
+    },
+    publishEvents(batch) {
+      if (!client || !connected) return false;
+      client.publish(topics.events(node), JSON.stringify(batch), { qos: 1 });
+      return true;
+    },
+    publishRpc(id, payload) {
+      if (!client || !connected) return false;
+      client.publish(topics.rpcResponse(node, id), payload, { qos: 1 });
+      return true;
     },
     async close() {
       closing = true;

@@ -3,8 +3,12 @@ import { nameSchema, type KObject } from '../../shared/meta.js';
 import { fromLabelSelector, matches } from '../../shared/selector.js';
 import { validate } from '../../shared/validate.js';
 import type { LabelSelectorSpec } from '../../shared/deployment.js';
+import { checkConfigObject, mergeStringData } from '../secrets/admission.js';
 import type { Store } from '../store/types.js';
+import { reportUnknownFields, unknownFields, type FieldChecks } from './field-validation.js';
+import { withoutNullFields } from './null-fields.js';
 import type { ResourceTarget } from './resource-path.js';
+import { checkDaemonSet, checkDeploymentStrategy, checkReplicaSet, defaultDaemonSet } from './workload-admission.js';
 
 export type Operation = 'create' | 'update';
 
@@ -20,6 +24,13 @@ const invalid = (obj: KObject, field: string, message: string) =>
   });
 
 const rules: Record<string, KindRules> = {
+  Secret: {
+    defaults: (obj) => mergeStringData(obj),
+    check: (obj, _op, existing) => checkConfigObject(obj, existing),
+  },
+  ConfigMap: {
+    check: (obj, _op, existing) => checkConfigObject(obj, existing),
+  },
   Pod: {
     defaults(obj, op) {
       if (op !== 'create') return;
@@ -42,17 +53,25 @@ const rules: Record<string, KindRules> = {
       if (before !== undefined && JSON.stringify(before) !== JSON.stringify(spec.selector)) {
         throw invalid(obj, 'spec.selector', 'field is immutable');
       }
+      checkDeploymentStrategy(obj);
     },
   },
+  ReplicaSet: {
+    defaults(obj) {
+      if (isObject(obj.spec) && obj.spec.replicas === undefined) obj.spec.replicas = 1;
+    },
+    check: (obj, _op, existing) => checkReplicaSet(obj, existing),
+  },
+  DaemonSet: { defaults: (obj) => defaultDaemonSet(obj), check: (obj, _op, existing) => checkDaemonSet(obj, existing) },
 };
 
 /**
  * Checks and defaults an object sent to `target`: apiVersion/kind must match the URL, the namespace
  * comes from the URL and must exist, then the kind's schema and rules. Returns what to store.
  */
-export function admit(body: Record<string, unknown>, target: ResourceTarget, op: Operation, store: Store, existing?: KObject): KObject {
+export function admit(body: Record<string, unknown>, target: ResourceTarget, op: Operation, store: Store, existing?: KObject, fields?: FieldChecks): KObject {
   const { info } = target;
-  const obj = structuredClone(body);
+  const obj = withoutNullFields(body);
   for (const field of ['apiVersion', 'kind'] as const) {
     const want = field === 'apiVersion' ? info.apiVersion : info.kind;
     if (obj[field] === undefined) obj[field] = want;
@@ -88,6 +107,7 @@ export function admit(body: Record<string, unknown>, target: ResourceTarget, op:
 
   rules[info.kind]?.defaults?.(obj, op);
   const valid = validate(info.schema, obj, { kind: info.kind, name: typeof meta.name === 'string' ? meta.name : undefined }) as KObject;
+  reportUnknownFields(unknownFields(obj, valid), fields, info);
   rules[info.kind]?.check?.(valid, op, existing);
 
   if (info.namespaced && op === 'create' && !store.get('Namespace', '', valid.metadata.namespace!)) {

@@ -3,8 +3,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { KedgeError } from '../../shared/errors.js';
 import { requireAdminToken } from './auth.js';
 import { discoveryRoutes } from './discovery.js';
+import { downloadRoutes } from './download.js';
 import { joinRoutes } from './join.js';
+import { joinTokenRoutes } from './join-tokens.js';
+import { openApiRoutes } from './openapi.js';
+import { podExecRoutes } from './pod-exec.js';
+import { podLogRoutes } from './pod-logs.js';
 import { resourceRoutes } from './resources.js';
+import { scaleRoutes } from './scale.js';
 import { asKedgeError, statusResponse } from './status-response.js';
 import type { ApiDeps } from './types.js';
 
@@ -29,7 +35,13 @@ export function createApi(deps: ApiDeps): Hono {
     }),
   );
   app.route('/', joinRoutes(deps));
+  if (deps.joinTokens) app.route('/', joinTokenRoutes(deps.joinTokens));
+  if (deps.distribution) app.route('/', downloadRoutes({ ...deps, distribution: deps.distribution }));
   app.route('/', discoveryRoutes());
+  app.route('/', openApiRoutes());
+  app.route('/', scaleRoutes(deps));
+  app.route('/', podLogRoutes(deps));
+  app.route('/', podExecRoutes(deps));
   app.route('/', resourceRoutes(deps));
   return app;
 }

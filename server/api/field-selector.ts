@@ -7,7 +7,21 @@ export interface FieldRequirement {
   value: string;
 }
 
-export const selectableFields = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'];
+export const selectableFields = [
+  'metadata.name',
+  'metadata.namespace',
+  'spec.nodeName',
+  'status.phase',
+  // Events, as kubectl describe asks for the events of the object it shows.
+  'involvedObject.kind',
+  'involvedObject.namespace',
+  'involvedObject.name',
+  'involvedObject.uid',
+  'involvedObject.apiVersion',
+  'involvedObject.fieldPath',
+  'reason',
+  'type',
+];
 
 /** Parses ?fieldSelector=spec.nodeName=edge-1,status.phase!=Running. */
 export function parseFieldSelector(text: string | undefined): FieldRequirement[] {

@@ -51,8 +51,8 @@ describe('jsonPatch (RFC 6902)', () => {
   });
 });
 
-describe('strategic merge patch as merge patch', () => {
-  it('drops ordering directives and honours $patch: delete', () => {
+describe('strategic merge patch', () => {
+  it('merges containers by name, ignores unknown directives and honours $patch: delete', () => {
     const doc = { spec: { containers: [{ name: 'a', image: 'x' }] }, metadata: { labels: { a: '1', b: '2' } } };
     const patch = {
       $setElementOrder: 'ignored',

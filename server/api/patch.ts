@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { KedgeError } from '../../shared/errors.js';
+import { strategicMergePatch } from './strategic-merge.js';
 
 /** Applies a PATCH body by its Content-Type; returns the patched document. */
 export function applyPatch(contentType: string | undefined, doc: unknown, patch: unknown): unknown {
@@ -7,16 +8,15 @@ export function applyPatch(contentType: string | undefined, doc: unknown, patch:
   switch (type) {
     case 'application/merge-patch+json':
       return mergePatch(doc, patch);
-    // kedge has no per-field merge keys yet, so a strategic merge patch is applied as a JSON merge patch:
-    // lists are replaced whole instead of merged by key (e.g. by container name).
+    // Lists merge by Kubernetes' merge keys (containers by name, …): see strategic-merge.ts.
     case 'application/strategic-merge-patch+json':
-      return mergePatch(doc, withoutDirectives(patch));
+      return strategicMergePatch(String((doc as { kind?: unknown } | null)?.kind ?? ''), doc, patch);
     case 'application/json-patch+json':
       return jsonPatch(doc, patch);
     default:
       throw new KedgeError(
         'UnsupportedMediaType',
-        `Content-Type: "${type || '(none)'}" is not a supported patch type; use application/merge-patch+json, application/json-patch+json or application/strategic-merge-patch+json`,
+        `Content-Type: "${type || '(none)'}" is not a supported patch type; use application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json or application/apply-patch+yaml`,
       );
   }
 }
@@ -29,20 +29,6 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
   }
-  return out;
-}
-
-/**
- * Reduces strategic-merge-patch directives to their merge-patch meaning: `$patch: delete` is null,
- * `$patch: replace` is the rest of the object, and ordering or retain-keys hints ($setElementOrder/…,
- * $retainKeys, $deleteFromPrimitiveList/…) are dropped, since lists are replaced whole anyway.
- */
-export function withoutDirectives(patch: unknown): unknown {
-  if (Array.isArray(patch)) return patch.filter((v) => !(isObject(v) && v.$patch === 'delete')).map(withoutDirectives);
-  if (!isObject(patch)) return patch;
-  if (patch.$patch === 'delete') return null;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) if (!k.startsWith('$')) out[k] = withoutDirectives(v);
   return out;
 }
 

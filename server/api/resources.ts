@@ -3,11 +3,14 @@ import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
 import { admit } from './admission.js';
+import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
 import { deleteNamespace } from './namespaces.js';
 import { applyPatch } from './patch.js';
 import { readJson, readJsonObject } from './request-body.js';
 import { parseResourcePath, type ResourceTarget } from './resource-path.js';
+import { readAppliedObject, serverSideApply } from './server-side-apply.js';
+import { tableResponder } from './tables.js';
 import type { ApiDeps } from './types.js';
 import { parseWatchQuery, watchCollection } from './watch.js';
 
@@ -26,8 +29,10 @@ export function resourceRoutes(deps: ApiDeps): Hono {
       throw notAllowed(method, c.req.path, ['GET', 'POST']);
     }
     switch (method) {
-      case 'GET':
-        return c.json(view(getObject(t)));
+      case 'GET': {
+        const obj = view(getObject(t));
+        return tableResponder(c, t.info.kind)?.respond([obj], obj.metadata.resourceVersion) ?? c.json(obj);
+      }
       case 'PUT':
         return replace(c, t, await readJsonObject(c));
       case 'PATCH':
@@ -55,12 +60,15 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     const { items, resourceVersion } = store.list(t.info.kind, { namespace: t.namespace, labelSelector: labels, fields: equal });
     const unequal = fields.filter((f) => f.op === '!=');
     const kept = unequal.length ? items.filter((o) => matchesFields(unequal, o)) : items;
+    const table = tableResponder(c, t.info.kind);
+    if (table) return table.respond(kept.map(view), resourceVersion);
     return c.json({ apiVersion: t.info.apiVersion, kind: `${t.info.kind}List`, metadata: { resourceVersion }, items: kept.map(view) });
   }
 
   function watch(c: Context, t: ResourceTarget): Response {
     const { labels, fields } = selectors(c);
-    return watchCollection(c, store, t, parseWatchQuery(c, labels, fields), view);
+    const table = tableResponder(c, t.info.kind);
+    return watchCollection(c, store, t, parseWatchQuery(c, labels, fields), table ? table.watchView(view) : view);
   }
 
   async function create(c: Context, t: ResourceTarget): Promise<Response> {
@@ -68,14 +76,14 @@ export function resourceRoutes(deps: ApiDeps): Hono {
       throw new KedgeError('MethodNotAllowed', `POST ${c.req.path}: create ${t.info.plural} inside a namespace, at ${c.req.path.replace(/\/[^/]+$/, '')}/namespaces/{namespace}/${t.info.plural}`);
     }
     if (t.subresource) throw notAllowed('POST', c.req.path, ['GET', 'PUT', 'PATCH']);
-    const obj = admit(await readJsonObject(c), t, 'create', store);
+    const obj = admit(await readJsonObject(c), t, 'create', store, undefined, fieldChecksFor(c));
     return c.json(view(store.create(obj)), 201);
   }
 
   /** PUT and PATCH end here: the main resource keeps the stored status, the status subresource changes only status. */
   function replace(c: Context, t: ResourceTarget, body: Record<string, unknown>): Response {
     const existing = getObject(t);
-    const obj = admit(body, t, 'update', store, existing);
+    const obj = admit(body, t, 'update', store, existing, fieldChecksFor(c));
     const expectResourceVersion = obj.metadata.resourceVersion || undefined;
     if (t.subresource) return c.json(view(store.update(obj, { subresource: 'status', expectResourceVersion })));
     const next: KObject = { ...obj };
@@ -85,12 +93,25 @@ export function resourceRoutes(deps: ApiDeps): Hono {
   }
 
   async function patch(c: Context, t: ResourceTarget): Promise<Response> {
+    if (/^application\/apply-patch\+yaml\s*(;|$)/i.test(c.req.header('content-type') ?? '')) return apply(c, t);
     const existing = getObject(t);
     const patched = applyPatch(c.req.header('content-type'), existing, await readJson(c));
     if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
       throw new KedgeError('BadRequest', 'request body: the patch must leave a JSON object');
     }
     return replace(c, t, patched as Record<string, unknown>);
+  }
+
+  /** Server-side apply: creates a missing object, else merges the configuration in (server-side-apply.ts). */
+  async function apply(c: Context, t: ResourceTarget): Promise<Response> {
+    const applied = await readAppliedObject(c);
+    const existing = store.get(t.info.kind, t.namespace ?? '', t.name!);
+    if (!existing) {
+      if (t.subresource) throw new KedgeError('NotFound', `${t.info.plural} "${t.name}" not found`, { details: { kind: t.info.plural, name: t.name } });
+      const obj = admit(applied, t, 'create', store, undefined, fieldChecksFor(c));
+      return c.json(view(store.create(obj)), 201);
+    }
+    return replace(c, t, serverSideApply(t.info.kind, existing as unknown as Record<string, unknown>, applied));
   }
 
   function remove(t: ResourceTarget): KObject {

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -10,6 +12,8 @@ export interface ServeOptions {
   port: number;
   key: string;
   cert: string;
+  /** Requests asking for a protocol upgrade (kubectl exec over WebSocket); without it they reach the app as plain requests. */
+  onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 /** Serves the API over HTTPS; resolves once listening. */
@@ -22,6 +26,16 @@ export function serveApi(app: Hono, opts: ServeOptions): Promise<{ close(): Prom
       createServer: https.createServer,
       serverOptions: { key: opts.key, cert: opts.cert },
     }) as https.Server;
+    // Upgraded sockets leave the server's bookkeeping: they are tracked here so close() ends them too.
+    const upgraded = new Set<Duplex>();
+    if (opts.onUpgrade) {
+      const onUpgrade = opts.onUpgrade;
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        upgraded.add(socket);
+        socket.once('close', () => upgraded.delete(socket));
+        onUpgrade(req, socket, head);
+      });
+    }
     server.once('error', (e: NodeJS.ErrnoException) => {
       const hint = e.code === 'EADDRINUSE' ? ' (is another kedge server running?)' : '';
       reject(new KedgeError('ServiceUnavailable', `cannot listen on ${opts.host}:${opts.port}: ${e.message}${hint}`, { cause: e }));
@@ -34,6 +48,7 @@ export function serveApi(app: Hono, opts: ServeOptions): Promise<{ close(): Prom
             server.close((err) => (err ? fail(err) : done()));
             // Watch streams never end on their own; close them instead of waiting up to their timeout.
             server.closeAllConnections();
+            for (const s of upgraded) s.destroy();
           }),
       });
     });

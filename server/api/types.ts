@@ -1,6 +1,10 @@
 import type { KObject } from '../../shared/meta.js';
 import type { JoinRequest, JoinResponse } from '../../shared/messages.js';
+import type { RateLimit } from '../broker/rate-limit.js';
+import type { RpcClient } from '../rpc/client.js';
+import type { JoinTokens } from '../tokens/join-tokens.js';
 import type { Store } from '../store/types.js';
+import type { Distribution } from './distribution.js';
 
 export interface ApiDeps {
   store: Store;
@@ -15,4 +19,12 @@ export interface ApiDeps {
   /** Overlays live node status (heartbeats kept in memory) on reads. */
   nodeView?(node: KObject): KObject;
   log?(msg: string): void;
+  /** Joins per client address; default 10/min, burst 20; false turns the limit off. */
+  joinRateLimit?: RateLimit | false;
+  /** Serves /install.sh and /kedge/v1/download/ when given. */
+  distribution?: Distribution;
+  /** Requests to nodes over MQTT (pod logs, exec); without it those answer 503. */
+  rpc?: Pick<RpcClient, 'open' | 'collect'>;
+  /** /kedge/v1/tokens (kedge token …) when given. */
+  joinTokens?: Pick<JoinTokens, 'create' | 'list' | 'delete' | 'rotate'>;
 }

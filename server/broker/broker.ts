@@ -4,10 +4,15 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import { KedgeError } from '../../shared/errors.js';
 import { parseTopic } from '../../shared/topics.js';
 import { clientIdAllowed, publishDenied, subscribeDenied, validNodeName } from './acl.js';
+import { guardPacketSize } from './packet-guard.js';
+import { createLogThrottle, createNodeRateLimiter } from './rate-limit.js';
 import type { Broker, BrokerOptions } from './types.js';
 
 /** Messages above this size from a node are dropped: no kedge message comes near it. */
 export const maxNodePayloadBytes = 256 * 1024;
+
+/** Connections announcing a bigger packet are closed before it is buffered: the payload cap plus a topic's worth. */
+export const maxPacketBytes = maxNodePayloadBytes + 64 * 1024;
 
 /**
  * Denied publishes are rerouted here. MQTT 3.1.1 lets a server either acknowledge an unauthorised
@@ -21,13 +26,20 @@ export interface BrokerStats {
   deniedPublishes: number;
   deniedSubscriptions: number;
   oversizedPayloads: number;
+  /** Publishes dropped by the per-node rate limit. */
+  rateLimited: number;
+  /** Connections closed because a packet header announced more than maxPacketBytes (or was malformed). */
+  oversizedPackets: number;
 }
 
 /** An aedes broker on a TLS listener, one MQTT identity per node, each confined to its own topics. */
 export async function startBroker(opts: BrokerOptions): Promise<Broker & { readonly stats: Readonly<BrokerStats> }> {
   const log = opts.log ?? (() => {});
-  const stats: BrokerStats = { refusedConnections: 0, deniedPublishes: 0, deniedSubscriptions: 0, oversizedPayloads: 0 };
+  const stats: BrokerStats = { refusedConnections: 0, deniedPublishes: 0, deniedSubscriptions: 0, oversizedPayloads: 0, rateLimited: 0, oversizedPackets: 0 };
   const nodeOf = new WeakMap<Client, string>();
+  const nodeOfSocket = new WeakMap<object, string>();
+  const limiter = createNodeRateLimiter({ limit: opts.rateLimit, log, onDrop: () => stats.rateLimited++ });
+  const logDropped = createLogThrottle({ log });
   const live = new Map<string, Set<Client>>();
   // Once closing, the broker drops every client; those are not node outages and must not be reported as such.
   let closing = false;
@@ -60,11 +72,19 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker & { reado
         return done(refuse(5, 'not authorized'), false);
       }
       nodeOf.set(client, username);
+      nodeOfSocket.set(client.conn, username);
       done(null, true);
     },
 
     authorizePublish(client, packet, done) {
       const node = client ? nodeOf.get(client) : undefined;
+      // A flood is dropped before anything else looks at it (and logged once per interval); the last will always passes.
+      if (node && !client!.closed && !limiter.allow(node)) {
+        packet.topic = sinkTopic;
+        packet.retain = false;
+        packet.payload = Buffer.alloc(0);
+        return done(null);
+      }
       const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
       const reason = !node
         ? 'not from an authenticated node'
@@ -73,7 +93,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker & { reado
       if (reason) {
         if (size > maxNodePayloadBytes) stats.oversizedPayloads++;
         else stats.deniedPublishes++;
-        log(`mqtt: dropped a publish from node ${node ?? '?'} to ${packet.topic}: ${reason}`);
+        logDropped(`${node ?? '?'} ${size > maxNodePayloadBytes ? 'oversized' : reason}`, `mqtt: dropped a publish from node ${node ?? '?'} to ${packet.topic}: ${reason}`);
         packet.topic = sinkTopic;
         packet.retain = false;
         packet.payload = Buffer.alloc(0);
@@ -139,7 +159,16 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker & { reado
   (aedes as NodeJS.EventEmitter).on('error', (err: Error) => log(`mqtt: broker error: ${err.message}`));
 
   const sockets = new Set<Socket>();
-  const server = tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}), minVersion: 'TLSv1.2' }, (socket) => aedes.handle(socket));
+  const server = tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}), minVersion: 'TLSv1.2' }, (socket) => {
+    aedes.handle(socket);
+    // After handle(): the guard only watches the chunks aedes reads.
+    guardPacketSize(socket, maxPacketBytes, (problem) => {
+      stats.oversizedPackets++;
+      const who = nodeOfSocket.get(socket) ? `node ${nodeOfSocket.get(socket)}` : `an unauthenticated client at ${socket.remoteAddress ?? '?'}`;
+      const why = 'tooLarge' in problem ? `a packet of ${problem.tooLarge} bytes exceeds ${maxPacketBytes}` : `malformed packet header (${problem.malformed})`;
+      log(`mqtt: closed the connection of ${who}: ${why}`);
+    });
+  });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -1,4 +1,5 @@
 import type { NodeTopicKind } from '../../shared/topics.js';
+import type { RateLimit } from './rate-limit.js';
 
 export interface BrokerOptions {
   host: string;
@@ -10,6 +11,8 @@ export interface BrokerOptions {
   onNodeMessage(node: string, kind: NodeTopicKind | 'rpc', payload: Buffer, topic: string): void;
   /** A node's client connected (true) or went away (false, including the last will). */
   onNodeConnection?(node: string, connected: boolean): void;
+  /** Per-node publish limit; default 50 messages/s, burst 100. */
+  rateLimit?: RateLimit;
   log?: (msg: string) => void;
 }
 

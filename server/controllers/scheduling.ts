@@ -2,14 +2,29 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Condition } from '../../shared/meta.js';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
+import { refOf, type EventRecorder } from '../events/recorder.js';
+import { defaultPodEvictionTimeoutMs, withDefaultTolerations } from '../nodes/default-tolerations.js';
 import { schedule } from '../scheduler/schedule.js';
 import type { Store, StoreEvent } from '../store/types.js';
 import { createWorkQueue } from './queue.js';
 import type { ControllerDeps } from './deployment.js';
 
-/** Runs the pure scheduler over every pending pod and writes the bindings it returns. */
-export function createSchedulingController(deps: ControllerDeps & { nodeView?: (n: Node) => Node }) {
+export interface SchedulingDeps extends ControllerDeps {
+  nodeView?: (n: Node) => Node;
+  /** Scheduled / FailedScheduling Events. */
+  events?: Pick<EventRecorder, 'record'>;
+  /** tolerationSeconds of the default not-ready/unreachable tolerations given to pods at binding. */
+  podEvictionTimeoutMs?: number;
+}
+
+/**
+ * Runs the pure scheduler over every pending pod and writes the bindings it returns. A binding also
+ * gives the pod Kubernetes' default NoExecute tolerations (DefaultTolerationSeconds) unless it has
+ * its own: every pod passes here, including those controllers create without the API's admission.
+ */
+export function createSchedulingController(deps: SchedulingDeps) {
   const now = deps.now ?? (() => new Date());
+  const tolerationSeconds = Math.round((deps.podEvictionTimeoutMs ?? defaultPodEvictionTimeoutMs) / 1000);
   const queue = createWorkQueue({ name: 'scheduler', reconcile: run, log: deps.log, delayMs: 20 });
 
   function run() {
@@ -25,12 +40,16 @@ export function createSchedulingController(deps: ControllerDeps & { nodeView?: (
     for (const pl of result.placements) {
       const pod = byKey.get(pl.pod)!;
       const conditions = setCondition(pod, { type: 'PodScheduled', status: 'True', lastTransitionTime: t });
-      store.update({ ...pod, spec: { ...pod.spec, nodeName: pl.node }, status: { ...(pod.status ?? {}), phase: 'Pending', conditions } });
+      const tolerations = withDefaultTolerations(pod.spec.tolerations, tolerationSeconds);
+      store.update({ ...pod, spec: { ...pod.spec, nodeName: pl.node, tolerations }, status: { ...(pod.status ?? {}), phase: 'Pending', conditions } });
       deps.log?.(`scheduled ${pl.pod} on ${pl.node}`);
+      deps.events?.record(refOf(pod), 'Normal', 'Scheduled', `Successfully assigned ${pl.pod} to ${pl.node}`, { component: 'default-scheduler' });
     }
     for (const u of result.unschedulable) {
       const pod = byKey.get(u.pod)!;
       const conditions = setCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: u.message, lastTransitionTime: t });
+      // Every attempt counts, as in Kubernetes; the recorder turns repeats into a count.
+      deps.events?.record(refOf(pod), 'Warning', 'FailedScheduling', u.message, { component: 'default-scheduler' });
       if (isDeepStrictEqual(stripTimes(conditions), stripTimes(pod.status?.conditions ?? []))) continue;
       store.update({ ...pod, status: { ...(pod.status ?? {}), phase: 'Pending', conditions } }, { subresource: 'status' });
       deps.log?.(`cannot schedule ${u.pod}: ${u.message}`);

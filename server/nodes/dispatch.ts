@@ -1,6 +1,9 @@
-import { nodeReportSchema, onlineSchema, podStatusReportSchema } from '../../shared/messages.js';
-import type { NodeTopicKind } from '../../shared/topics.js';
+import { nodeEventsSchema, nodeReportSchema, onlineSchema, podStatusReportSchema } from '../../shared/messages.js';
+import { parseTopic, type NodeTopicKind } from '../../shared/topics.js';
 import { fieldPath } from '../../shared/validate.js';
+import { createLogThrottle } from '../broker/rate-limit.js';
+import { recordNodeEvents } from '../events/node-events.js';
+import type { EventRecorder } from '../events/recorder.js';
 import type { Store } from '../store/types.js';
 import { applyPodStatusReport } from './pod-status.js';
 import type { NodeTracker } from './tracker.js';
@@ -9,6 +12,10 @@ export interface DispatchDeps {
   store: Store;
   tracker: NodeTracker;
   log: (msg: string) => void;
+  /** Where the pod events nodes send are recorded; without one they are dropped. */
+  events?: Pick<EventRecorder, 'record'>;
+  /** Answers to the server's logs/exec requests (server/rpc); without it they are dropped. */
+  rpc?: { onMessage(node: string, rest: string, payload: Buffer): void };
   /** Counts dropped messages per reason, for metrics and tests. */
   dropped?: Map<string, number>;
 }
@@ -19,11 +26,13 @@ export interface DispatchDeps {
  */
 export function createNodeMessageDispatcher(deps: DispatchDeps) {
   const dropped = deps.dropped ?? new Map<string, number>();
+  // Every drop is counted; a node sending the same junk over and over is logged once per 10 s.
+  const logDrop = createLogThrottle({ log: deps.log });
 
   function drop(node: string, kind: string, why: string) {
     const key = `${kind}:${why.split(':')[0]}`;
     dropped.set(key, (dropped.get(key) ?? 0) + 1);
-    deps.log(`dropped ${kind} message from node ${node}: ${why}`);
+    logDrop(`${node} ${key}`, `dropped ${kind} message from node ${node}: ${why}`);
   }
 
   function parse(payload: Buffer): unknown {
@@ -32,7 +41,7 @@ export function createNodeMessageDispatcher(deps: DispatchDeps) {
 
   return {
     dropped,
-    handle(node: string, kind: NodeTopicKind | 'rpc', payload: Buffer): void {
+    handle(node: string, kind: NodeTopicKind | 'rpc', payload: Buffer, topic = ''): void {
       try {
         switch (kind) {
           case 'status': {
@@ -55,12 +64,20 @@ export function createNodeMessageDispatcher(deps: DispatchDeps) {
             deps.tracker.onOnline(node, r.data === '1');
             return;
           }
-          case 'events':
-            return drop(node, kind, 'unsupported: this server does not record node events yet');
+          case 'events': {
+            if (!deps.events) return drop(node, kind, 'unsupported: this server records no events');
+            const r = nodeEventsSchema.safeParse(parse(payload));
+            if (!r.success) return drop(node, kind, `invalid: ${r.error.issues.map((i) => `${fieldPath(i.path)} ${i.message}`).join('; ')}`);
+            if (r.data.node !== node) return drop(node, kind, `forged: report names node ${r.data.node}`);
+            recordNodeEvents(deps.store, deps.events, node, r.data, deps.log);
+            return;
+          }
           case 'desired':
             return drop(node, kind, 'forbidden: only the server publishes desired state');
-          case 'rpc':
-            return; // request/response arrives with the logs/exec work
+          case 'rpc': {
+            if (!deps.rpc) return drop(node, kind, 'unsupported: this server sends no requests to nodes');
+            return deps.rpc.onMessage(node, parseTopic(topic)?.rest ?? '', payload);
+          }
           default: {
             const never: never = kind;
             return drop(node, String(never), 'unknown topic');

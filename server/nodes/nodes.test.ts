@@ -7,6 +7,8 @@ import { createNodeMessageDispatcher } from './dispatch.js';
 import { createJoinHandler } from './join.js';
 import { createNodeTracker } from './tracker.js';
 import { sha256Hex } from './credentials.js';
+import type { InvolvedObject, RecordOptions } from '../events/recorder.js';
+import type { NodeEvents } from '../../shared/messages.js';
 
 const report = (node: string, over: Partial<NodeReport> = {}): NodeReport => ({
   node, time: new Date().toISOString(), agentVersion: '0.1.0', arch: 'arm64', os: 'linux', kernel: '6.1', osImage: 'Debian 12',
@@ -19,11 +21,13 @@ function setup() {
   const store = openStore(':memory:');
   let t = 1_000_000;
   const clock = { now: () => t, advance: (ms: number) => (t += ms) };
-  const tracker = createNodeTracker({ store, now: clock.now });
+  const recorded: { kind: string; name: string; type: string; reason: string; message: string; o?: RecordOptions }[] = [];
+  const events = { record: (obj: InvolvedObject, type: string, reason: string, message: string, o?: RecordOptions) => void recorded.push({ kind: obj.kind, name: obj.name, type, reason, message, o }) };
+  const tracker = createNodeTracker({ store, now: clock.now, events });
   const join = createJoinHandler({ store, caPem: 'CA', mqttPort: 8883 });
   const logs: string[] = [];
-  const dispatcher = createNodeMessageDispatcher({ store, tracker, log: (m) => logs.push(m) });
-  return { store, clock, tracker, join, dispatcher, logs };
+  const dispatcher = createNodeMessageDispatcher({ store, tracker, log: (m) => logs.push(m), events });
+  return { store, clock, tracker, join, dispatcher, logs, recorded };
 }
 
 const ready = (n: Node | undefined) => n?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
@@ -76,7 +80,58 @@ describe('node tracker', () => {
   });
 });
 
+describe('node lifecycle taints and events', () => {
+  it('NotReady adds unreachable:NoExecute with timeAdded in the same write; Ready again removes it', async () => {
+    const { store, tracker, join, recorded } = setup();
+    await join({ nodeName: 'a', nodePassword: 'p'.repeat(32) });
+    tracker.onReport('a', report('a'));
+    expect((store.get('Node', '', 'a') as Node).spec?.taints).toBeUndefined();
+    const rv = store.currentResourceVersion();
+    tracker.onOnline('a', false);
+    expect(store.currentResourceVersion()).toBe(rv + 1);
+    const down = store.get('Node', '', 'a') as Node;
+    expect(ready(down)).toBe('Unknown');
+    expect(down.spec?.taints).toEqual([{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: new Date(1_000_000).toISOString().replace(/\.\d+Z$/, 'Z') }]);
+    tracker.onReport('a', report('a'));
+    const up = store.get('Node', '', 'a') as Node;
+    expect(ready(up)).toBe('True');
+    expect(up.spec?.taints).toBeUndefined();
+    expect(recorded.map((e) => `${e.kind}/${e.name} ${e.reason}: ${e.message}`)).toEqual([
+      'Node/a NodeReady: Node a status is now: NodeReady',
+      'Node/a NodeNotReady: Node a status is now: NodeNotReady',
+      'Node/a NodeReady: Node a status is now: NodeReady',
+    ]);
+  });
+
+  it('keeps taints a user set across Ready flips', async () => {
+    const { store, tracker, join } = setup();
+    await join({ nodeName: 'a', nodePassword: 'p'.repeat(32) });
+    tracker.onReport('a', report('a'));
+    const n = store.get('Node', '', 'a') as Node;
+    store.update({ ...n, spec: { ...n.spec, taints: [{ key: 'dedicated', value: 'cam', effect: 'NoSchedule' }] } });
+    tracker.onOnline('a', false);
+    expect((store.get('Node', '', 'a') as Node).spec?.taints?.map((t) => t.key)).toEqual(['dedicated', 'node.kubernetes.io/unreachable']);
+    tracker.onReport('a', report('a'));
+    expect((store.get('Node', '', 'a') as Node).spec?.taints?.map((t) => t.key)).toEqual(['dedicated']);
+  });
+});
+
 describe('node message dispatch', () => {
+  it("records a node's pod events as kubelet Events, only for its own pods", () => {
+    const { store, dispatcher, recorded, logs } = setup();
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    const mine = store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'mine', namespace: 'default' }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] } } as Pod) as Pod;
+    const theirs = store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'theirs', namespace: 'default' }, spec: { nodeName: 'b', containers: [{ name: 'c', image: 'x' }] } } as Pod) as Pod;
+    const ev = (p: Pod, reason: string) => ({ pod: { namespace: 'default', name: p.metadata.name!, uid: p.metadata.uid! }, fieldPath: 'spec.containers{c}', reason, message: `${reason} c`, type: 'Normal' as const, time: new Date().toISOString() });
+    const msg: NodeEvents = { node: 'a', events: [ev(mine, 'Started'), ev(theirs, 'Killing'), { ...ev(mine, 'Pulled'), pod: { namespace: 'default', name: 'mine', uid: 'stale' } }, { ...ev(mine, 'BackOff'), type: 'Warning', count: 3 }] };
+    dispatcher.handle('a', 'events', Buffer.from(JSON.stringify(msg)));
+    expect(recorded.map((e) => `${e.name} ${e.type} ${e.reason} x${e.o?.count ?? 1} from ${e.o?.component}/${e.o?.host}`)).toEqual(['mine Normal Started x1 from kubelet/a', 'mine Warning BackOff x3 from kubelet/a']);
+    expect(logs.some((l) => l.includes('theirs') && l.includes('bound to b'))).toBe(true);
+    dispatcher.handle('b', 'events', Buffer.from(JSON.stringify(msg)));
+    dispatcher.handle('a', 'events', Buffer.from(JSON.stringify({ node: 'a', events: [{ reason: 'x' }] })));
+    expect([...dispatcher.dropped.keys()].sort()).toEqual(['events:forged', 'events:invalid']);
+  });
+
   it('drops invalid, forged and forbidden messages without throwing', async () => {
     const { dispatcher, logs } = setup();
     dispatcher.handle('a', 'status', Buffer.from('{not json'));

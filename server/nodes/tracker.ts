@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { NodeReport } from '../../shared/messages.js';
 import type { Node } from '../../shared/node.js';
+import type { EventRecorder } from '../events/recorder.js';
 import type { Store } from '../store/types.js';
+import { withLifecycleTaints } from './lifecycle-taints.js';
 import { readyCondition, readyStatusOf, statusFromReport, withReady } from './status.js';
 
 export interface NodeTrackerDeps {
@@ -11,6 +13,8 @@ export interface NodeTrackerDeps {
   /** Heartbeats missed before NotReady (default 3). */
   missed?: number;
   log?: (msg: string) => void;
+  /** NodeReady / NodeNotReady Events. */
+  events?: Pick<EventRecorder, 'record'>;
 }
 
 interface Live {
@@ -33,13 +37,22 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
     return deps.store.get('Node', '', name) as Node | undefined;
   }
 
+  /** The Ready flip and its lifecycle taint go in one write: a Ready node never carries them. */
+  function flip(node: Node, ready: boolean, why?: string): Node {
+    const at = new Date(now());
+    const name = node.metadata.name!;
+    deps.log?.(`node ${name} is ${ready ? 'Ready' : 'NotReady'}${why ? ` (${why})` : ''}`);
+    const status = ready ? 'NodeReady' : 'NodeNotReady';
+    deps.events?.record({ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid ?? name }, 'Normal', status, `Node ${name} status is now: ${status}`, { component: 'node-controller' });
+    return withLifecycleTaints(withReady(node, readyCondition(ready, at, undefined, why)), at);
+  }
+
   function setReady(name: string, ready: boolean, why?: string) {
     const node = getNode(name);
     if (!node) return;
     const want = ready ? 'True' : 'Unknown';
     if (readyStatusOf(node) === want) return;
-    deps.store.update(withReady(node, readyCondition(ready, new Date(now()), undefined, why)));
-    deps.log?.(`node ${name} is ${ready ? 'Ready' : 'NotReady'}${why ? ` (${why})` : ''}`);
+    deps.store.update(flip(node, ready, why));
   }
 
   return {
@@ -55,10 +68,7 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
         readyStatusOf(node) !== 'True';
       if (!changed) return;
       let next: Node = { ...node, metadata: { ...node.metadata, labels }, status: { ...(node.status ?? {}), ...stable } };
-      if (readyStatusOf(node) !== 'True') {
-        next = withReady(next, readyCondition(true, new Date(now())));
-        deps.log?.(`node ${name} is Ready`);
-      }
+      if (readyStatusOf(node) !== 'True') next = flip(next, true);
       deps.store.update(next);
     },
 

@@ -1,6 +1,8 @@
-import type { Node, Taint } from '../../shared/node.js';
+import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
+import { matchesNodeSelectorAndAffinity } from './affinity.js';
 import type { Resources } from './resources.js';
+import { taintText, untoleratedTaint, type Toleration } from './taints.js';
 
 /** The state of one node as the scheduler sees it while placing a batch. */
 export interface NodeState {
@@ -12,41 +14,35 @@ export interface NodeState {
   owners: Map<string, number>;
 }
 
+/** What the filters need of a pending pod, computed once per pod rather than once per node. */
+export interface PodInfo {
+  pod: Pod;
+  req: Resources;
+  hostPorts: string[];
+  tolerations: Toleration[];
+}
+
 /** A filter answers null when the pod may go on the node, else the reason (Kubernetes' wording, to group in messages). */
-export type Filter = (pod: Pod, state: NodeState, req: Resources) => string | null;
+export type Filter = (p: PodInfo, state: NodeState) => string | null;
 
 export function isNodeReady(node: Node): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-const nodeReady: Filter = (_pod, s) => (isNodeReady(s.node) ? null : "node(s) were not ready");
+export const affinityReason = "node(s) didn't match Pod's node affinity/selector";
 
-const schedulable: Filter = (_pod, s) => (s.node.spec?.unschedulable ? 'node(s) were unschedulable' : null);
+const nodeReady: Filter = (_p, s) => (isNodeReady(s.node) ? null : 'node(s) were not ready');
 
-const nodeSelector: Filter = (pod, s) => {
-  const labels = s.node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector";
-  return null;
+const schedulable: Filter = (_p, s) => (s.node.spec?.unschedulable ? 'node(s) were unschedulable' : null);
+
+const nodeAffinity: Filter = (p, s) => (matchesNodeSelectorAndAffinity(p.pod, s.node) ? null : affinityReason);
+
+const taints: Filter = (p, s) => {
+  const t = untoleratedTaint(s.node.spec?.taints ?? [], p.tolerations);
+  return t ? `node(s) had untolerated taint ${taintText(t)}` : null;
 };
 
-export function tolerates(pod: Pod, taint: Taint): boolean {
-  return (pod.spec.tolerations ?? []).some((t) => {
-    if (t.effect && t.effect !== taint.effect) return false;
-    if (!t.key) return t.operator === 'Exists';
-    if (t.key !== taint.key) return false;
-    return t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '');
-  });
-}
-
-const taints: Filter = (pod, s) => {
-  for (const t of s.node.spec?.taints ?? []) {
-    if (t.effect === 'PreferNoSchedule') continue;
-    if (!tolerates(pod, t)) return `node(s) had untolerated taint {${t.key}${t.value ? `: ${t.value}` : ''}}`;
-  }
-  return null;
-};
-
-const resources: Filter = (_pod, s, req) => {
+const resources: Filter = ({ req }, s) => {
   if (s.used.pods + 1 > s.allocatable.pods) return 'Too many pods';
   if (req.cpuMillis > 0 && s.used.cpuMillis + req.cpuMillis > s.allocatable.cpuMillis) return 'Insufficient cpu';
   if (req.memoryBytes > 0 && s.used.memoryBytes + req.memoryBytes > s.allocatable.memoryBytes) return 'Insufficient memory';
@@ -59,8 +55,31 @@ export function podHostPorts(pod: Pod): string[] {
   return out;
 }
 
-const hostPorts: Filter = (pod, s) =>
-  podHostPorts(pod).some((p) => s.hostPorts.has(p)) ? "node(s) didn't have free ports for the requested pod ports" : null;
+const hostPorts: Filter = (p, s) => (p.hostPorts.some((hp) => s.hostPorts.has(hp)) ? "node(s) didn't have free ports for the requested pod ports" : null);
+
+/** Filters that depend only on the pod's spec and the node, not on what is placed: their verdict is shared by pods of one shape. */
+export const staticFilters: Filter[] = [nodeReady, schedulable, taints, nodeAffinity];
+
+/** Filters that depend on what is already placed on the node. */
+export const dynamicFilters: Filter[] = [hostPorts, resources];
 
 /** In order: the first failing filter names the reason a node was refused. */
-export const filters: Filter[] = [nodeReady, schedulable, taints, nodeSelector, hostPorts, resources];
+export const filters: Filter[] = [...staticFilters, ...dynamicFilters];
+
+export function firstFailure(list: readonly Filter[], p: PodInfo, s: NodeState): string | null {
+  for (const f of list) {
+    const why = f(p, s);
+    if (why) return why;
+  }
+  return null;
+}
+
+/**
+ * Whether a node is one the pod may ever run on, ignoring readiness, cordons and what is already
+ * placed (for DaemonSets: nodeSelector, required affinity, NoSchedule/NoExecute taints). Null when eligible.
+ */
+export function ineligibleReason(pod: Pod, node: Node): string | null {
+  if (!matchesNodeSelectorAndAffinity(pod, node)) return affinityReason;
+  const t = untoleratedTaint(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
+  return t ? `node(s) had untolerated taint ${taintText(t)}` : null;
+}

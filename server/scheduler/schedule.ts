@@ -1,7 +1,9 @@
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { filters, podHostPorts, type NodeState } from './filters.js';
-import { addResources, nodeAllocatable, noResources, podRequests, type Resources } from './resources.js';
+import { preferredAffinityShare } from './affinity.js';
+import { dynamicFilters, firstFailure, podHostPorts, staticFilters, type NodeState, type PodInfo } from './filters.js';
+import { addResources, nodeAllocatable, noResources, podRequests } from './resources.js';
+import { toleration } from './taints.js';
 
 export interface Placement {
   /** namespace/name of the pod. */
@@ -28,22 +30,52 @@ function ownerUid(pod: Pod): string | undefined {
   return pod.metadata.ownerReferences?.find((o) => o.controller)?.uid ?? pod.metadata.ownerReferences?.[0]?.uid;
 }
 
-function place(state: NodeState, pod: Pod, req: Resources): void {
-  state.used = addResources(state.used, req);
-  for (const p of podHostPorts(pod)) state.hostPorts.add(p);
-  const owner = ownerUid(pod);
+function podInfo(pod: Pod): PodInfo {
+  return { pod, req: podRequests(pod), hostPorts: podHostPorts(pod), tolerations: pod.spec.tolerations ?? [] };
+}
+
+function place(state: NodeState, p: PodInfo): void {
+  state.used = addResources(state.used, p.req);
+  for (const hp of p.hostPorts) state.hostPorts.add(hp);
+  const owner = ownerUid(p.pod);
   if (owner) state.owners.set(owner, (state.owners.get(owner) ?? 0) + 1);
 }
 
-/** Lower is better: the fuller of cpu and memory after placing, plus a spread penalty per sibling already there. */
-function score(state: NodeState, req: Resources, owner: string | undefined): number {
-  const frac = (used: number, add: number, total: number) => (total > 0 ? (used + add) / total : 1);
-  const fullness = Math.max(
-    frac(state.used.cpuMillis, req.cpuMillis, state.allocatable.cpuMillis),
-    frac(state.used.memoryBytes, req.memoryBytes, state.allocatable.memoryBytes),
-  );
+/** One sibling of the same owner, a full preferred-affinity match and one PreferNoSchedule taint weigh the same. */
+const step = 10;
+
+/** A node's verdict for one pod shape: the static filters' reason, else the static part of the score. */
+interface Fit {
+  reason: string | null;
+  /** Minus up to a step for preferred node affinity, plus a step per PreferNoSchedule taint not tolerated. */
+  bias: number;
+}
+
+function staticFit(p: PodInfo, s: NodeState): Fit {
+  const reason = firstFailure(staticFilters, p, s);
+  if (reason) return { reason, bias: 0 };
+  const avoided = (s.node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !toleration(p.tolerations, t)).length;
+  return { reason: null, bias: avoided * step - preferredAffinityShare(p.pod, s.node) * step };
+}
+
+/** What the static filters and the static score read of a pod: pods of one owner share it. */
+function shapeKey(pod: Pod): string {
+  return JSON.stringify([pod.spec.nodeSelector ?? null, pod.spec.affinity?.nodeAffinity ?? null, pod.spec.tolerations ?? null]);
+}
+
+/** Enough for the owners of a large batch; beyond it fits are computed per pod, to bound memory (shapes × nodes). */
+const maxShapes = 256;
+
+/**
+ * Lower is better: the fuller of cpu and memory after placing (0..1, least allocated wins among
+ * equals), plus a step per sibling already there (spread), plus the shape's static bias.
+ */
+function score(state: NodeState, p: PodInfo, owner: string | undefined, bias: number): number {
+  const { used, allocatable } = state;
+  const cpu = allocatable.cpuMillis > 0 ? (used.cpuMillis + p.req.cpuMillis) / allocatable.cpuMillis : 1;
+  const mem = allocatable.memoryBytes > 0 ? (used.memoryBytes + p.req.memoryBytes) / allocatable.memoryBytes : 1;
   const siblings = owner ? (state.owners.get(owner) ?? 0) : 0;
-  return siblings * 10 + fullness;
+  return siblings * step + (cpu > mem ? cpu : mem) + bias;
 }
 
 /**
@@ -51,50 +83,64 @@ function score(state: NodeState, req: Resources, owner: string | undefined): num
  * Pending pods are placed one by one, each seeing the ones placed before it.
  */
 export function schedule(nodes: Node[], pods: Pod[], pending: Pod[]): ScheduleResult {
-  const states = new Map<string, NodeState>();
-  for (const node of nodes) {
-    states.set(node.metadata.name!, { node, allocatable: nodeAllocatable(node), used: { ...noResources }, hostPorts: new Set(), owners: new Map() });
+  const states: NodeState[] = [];
+  const byName = new Map<string, NodeState>();
+  // In name order, so that among equal scores the first wins without comparing names.
+  for (const node of [...nodes].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0))) {
+    const s: NodeState = { node, allocatable: nodeAllocatable(node), used: { ...noResources }, hostPorts: new Set(), owners: new Map() };
+    states.push(s);
+    byName.set(node.metadata.name!, s);
   }
   for (const pod of pods) {
-    const s = pod.spec.nodeName ? states.get(pod.spec.nodeName) : undefined;
-    if (s && !isTerminal(pod)) place(s, pod, podRequests(pod));
+    const s = pod.spec.nodeName ? byName.get(pod.spec.nodeName) : undefined;
+    if (s && !isTerminal(pod)) place(s, podInfo(pod));
   }
+  const shapes = new Map<string, Fit[]>();
+  const fitsOf = (info: PodInfo): Fit[] => {
+    const key = shapeKey(info.pod);
+    const hit = shapes.get(key);
+    if (hit) return hit;
+    const fits = states.map((s) => staticFit(info, s));
+    if (shapes.size < maxShapes) shapes.set(key, fits);
+    return fits;
+  };
   const result: ScheduleResult = { placements: [], unschedulable: [] };
   const ordered = [...pending].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || podKey(a).localeCompare(podKey(b)));
   for (const pod of ordered) {
-    const req = podRequests(pod);
+    const info = podInfo(pod);
     const owner = ownerUid(pod);
+    const fits = fitsOf(info);
     const reasons = new Map<string, number>();
     let best: NodeState | undefined;
     let bestScore = Infinity;
-    for (const s of states.values()) {
-      const why = firstFailure(pod, s, req);
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i]!;
+      const fit = fits[i]!;
+      // Quick accept before the dynamic filters: enough room and no host ports is the common case.
+      const roomy =
+        s.used.pods < s.allocatable.pods &&
+        s.used.cpuMillis + info.req.cpuMillis <= s.allocatable.cpuMillis &&
+        s.used.memoryBytes + info.req.memoryBytes <= s.allocatable.memoryBytes &&
+        info.hostPorts.length === 0;
+      const why = fit.reason ?? (roomy ? null : firstFailure(dynamicFilters, info, s));
       if (why) {
         reasons.set(why, (reasons.get(why) ?? 0) + 1);
         continue;
       }
-      const sc = score(s, req, owner);
-      if (sc < bestScore || (sc === bestScore && best && s.node.metadata.name! < best.node.metadata.name!)) {
+      const sc = score(s, info, owner, fit.bias);
+      if (sc < bestScore) {
         best = s;
         bestScore = sc;
       }
     }
     if (best) {
-      place(best, pod, req);
+      place(best, info);
       result.placements.push({ pod: podKey(pod), node: best.node.metadata.name! });
     } else {
-      result.unschedulable.push({ pod: podKey(pod), message: unschedulableMessage(states.size, reasons) });
+      result.unschedulable.push({ pod: podKey(pod), message: unschedulableMessage(states.length, reasons) });
     }
   }
   return result;
-}
-
-function firstFailure(pod: Pod, s: NodeState, req: Resources): string | null {
-  for (const f of filters) {
-    const why = f(pod, s, req);
-    if (why) return why;
-  }
-  return null;
 }
 
 export function unschedulableMessage(total: number, reasons: Map<string, number>): string {

@@ -15,7 +15,7 @@ export function makeNode(name: string, o: { cpu?: string; memory?: string; pods?
   };
 }
 
-export function makePod(name: string, o: { cpu?: string; memory?: string; nodeName?: string; nodeSelector?: Record<string, string>; owner?: string; hostPort?: number; created?: string; tolerations?: Pod['spec']['tolerations'] } = {}): Pod {
+export function makePod(name: string, o: { cpu?: string; memory?: string; nodeName?: string; nodeSelector?: Record<string, string>; owner?: string; hostPort?: number; created?: string; tolerations?: Pod['spec']['tolerations']; affinity?: Pod['spec']['affinity'] } = {}): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -29,6 +29,7 @@ export function makePod(name: string, o: { cpu?: string; memory?: string; nodeNa
       nodeName: o.nodeName,
       nodeSelector: o.nodeSelector,
       tolerations: o.tolerations,
+      affinity: o.affinity,
       containers: [
         {
           name: 'c',

@@ -33,6 +33,21 @@ export const migrations: string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // Join tokens beyond the bootstrap one in <data-dir>/token (kedge token create); only a hash of the secret is kept.
+  `
+  CREATE TABLE join_tokens (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    expires_at TEXT
+  );
+  `,
+  // The pods bound to a node (the desired-state publisher asks on every pod change): without it each
+  // question decodes every pod in the cluster. Pods are plain JSON (only Secrets are encrypted).
+  `
+  CREATE INDEX objects_pod_node ON objects (ifnull(json_extract(data, '$.spec.nodeName'), '')) WHERE kind = 'Pod';
+  `,
 ];
 
 /** Sets the connection's durability pragmas and brings the schema up to date. */

@@ -24,6 +24,23 @@ export interface UpdateOptions {
   subresource?: 'status';
 }
 
+/** Where a stored object lives: what an encrypting codec binds its ciphertext to. */
+export interface RowKey {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * How objects become the text in the data column and back. The default is plain JSON; the
+ * server passes one that encrypts Secrets (server/secrets/codec.ts). Everything above the
+ * store, the change feed included, sees decoded objects.
+ */
+export interface ObjectCodec {
+  encode(obj: KObject, row: RowKey): string;
+  decode(text: string, row: RowKey): KObject;
+}
+
 export interface NodeCredentials {
   name: string;
   /** scrypt hash of the node password, "scrypt$<salt b64>$<hash b64>". */
@@ -31,6 +48,18 @@ export interface NodeCredentials {
   /** sha256 hex of the node's MQTT password (a random secret, so a fast hash suffices). */
   mqttPasswordHash: string;
   createdAt: string;
+}
+
+/** An extra join token (kedge token create); the secret itself is only ever shown once. */
+export interface JoinTokenRecord {
+  /** 6 characters, the part before the dot in <id>.<secret>. */
+  id: string;
+  /** sha256 hex of the secret. */
+  secretHash: string;
+  description: string;
+  createdAt: string;
+  /** RFC 3339; absent: never expires. */
+  expiresAt?: string;
 }
 
 /**
@@ -49,5 +78,12 @@ export interface Store {
   getNodeCredentials(name: string): NodeCredentials | undefined;
   putNodeCredentials(c: NodeCredentials): void;
   deleteNodeCredentials(name: string): void;
+  /** Extra join tokens; put throws when the id exists, delete answers whether it existed. */
+  joinTokens: {
+    get(id: string): JoinTokenRecord | undefined;
+    list(): JoinTokenRecord[];
+    put(t: JoinTokenRecord): void;
+    delete(id: string): boolean;
+  };
   close(): void;
 }

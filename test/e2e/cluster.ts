@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -151,7 +151,7 @@ export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promi
     async stop() {
       for (const a of agents.values()) await a.stop();
       await server.stop();
-      cleanupContainers(containerdAddress);
+      killLeftoverTasks(agentDataDir);
       killContainerd(agentDataDir);
       if (!process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
     },
@@ -170,6 +170,39 @@ export function cleanupContainers(address: string): void {
     for (const c of ctr(address, ['containers', 'ls', '-q']).split('\n').filter(Boolean)) spawnSync('ctr', ['-a', address, '-n', 'kedge', 'containers', 'rm', c]);
   } catch {
     // best effort
+  }
+}
+
+/**
+ * Containers outlive their agent and its containerd on purpose (edge autonomy); a test must not
+ * leave them behind. With containerd gone, the shims' pid files under the state dir are what is left.
+ */
+export function killLeftoverTasks(agentDataDir: string): void {
+  const tasks = join(agentDataDir, 'containerd', 'state', 'io.containerd.runtime.v2.task');
+  if (!existsSync(tasks)) return;
+  for (const ns of readdirSync(tasks)) {
+    for (const id of readdirSync(join(tasks, ns))) {
+      const dir = join(tasks, ns, id);
+      for (const f of ['init.pid', 'shim.pid']) {
+        const pid = Number(readFileSafe(join(dir, f)));
+        if (pid > 1) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
+      spawnSync('umount', ['-l', join(dir, 'rootfs')]);
+    }
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
   }
 }
 

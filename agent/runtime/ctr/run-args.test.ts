@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KedgeError } from '../../../shared/errors.js';
 import type { ContainerSpec } from '../driver.js';
-import { checkId, logUri, needsImageEntrypoint, processArgs, runArgs } from './run-args.js';
+import { checkId, logUri, mountArg, needsImageEntrypoint, processArgs, runArgs } from './run-args.js';
 
 const spec: ContainerSpec = {
   id: 'uid1-web',
@@ -41,6 +41,7 @@ describe('runArgs', () => {
       'run', '-d', '--net-host', '--log-uri', 'file:///var/log/pods/default_web_uid1/web/0.log',
       '--cwd', '/srv', '--env', 'A=1', '--env', 'B=x=y', '--label', 'io.kedge.node=n1',
       '--memory-limit', String(64 << 20), '--cpus', '0.5',
+      '--mount', 'type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev',
       '--', 'docker.io/library/busybox:test', 'uid1-web', 'sh', '-c', 'echo hi',
     ]);
   });
@@ -73,5 +74,22 @@ describe('runArgs runc root', () => {
     const a = runArgs(spec, [], { cpus: true }, '/data/containerd/state/runc');
     expect(a.slice(a.indexOf('--runc-root'), a.indexOf('--runc-root') + 2)).toEqual(['--runc-root', '/data/containerd/state/runc']);
     expect(runArgs(spec, [], { cpus: true })).not.toContain('--runc-root');
+  });
+});
+
+describe('runArgs mounts', () => {
+  it('passes each volume mount as a bind mount, read-only when asked', () => {
+    const a = runArgs({ ...spec, mounts: [{ source: '/data/pods/u/cfg', destination: '/etc/app', readOnly: true }, { source: '/data/pods/u/scratch', destination: '/tmp/x', readOnly: false }] }, ['sh'], { cpus: true });
+    const at = a.indexOf('--mount') + 2; // after the cgroup mount
+    expect(a.slice(at, at + 4)).toEqual([
+      '--mount', 'type=bind,src=/data/pods/u/cfg,dst=/etc/app,options=rbind:ro',
+      '--mount', 'type=bind,src=/data/pods/u/scratch,dst=/tmp/x,options=rbind:rw',
+    ]);
+    expect(a.indexOf('--mount')).toBeLessThan(a.indexOf('--'));
+  });
+
+  it('refuses paths ctr would split', () => {
+    expect(() => mountArg('c', { source: '/a,b', destination: '/x', readOnly: false })).toThrow(/mount "\/a,b" of container c/);
+    expect(() => mountArg('c', { source: '/a', destination: 'rel', readOnly: false })).toThrow(/absolute/);
   });
 });

@@ -1,7 +1,7 @@
 /** Turns a ContainerSpec into `ctr run` arguments; pure, so Kubernetes semantics are unit tested. */
 import { pathToFileURL } from 'node:url';
 import { KedgeError } from '../../../shared/errors.js';
-import type { ContainerSpec } from '../driver.js';
+import type { ContainerSpec, Mount } from '../driver.js';
 
 /** containerd's identifier rule (pkg/identifiers). */
 const identifier = /^[A-Za-z0-9]+(?:[._-](?:[A-Za-z0-9]+))*$/;
@@ -63,7 +63,21 @@ export function runArgs(spec: ContainerSpec, argv: string[], cpu: CpuFlagSupport
     if (cpu.cpus) out.push('--cpus', String(spec.cpuLimitMillis / 1000));
     else out.push('--cpu-period', '100000', '--cpu-quota', String(spec.cpuLimitMillis * 100));
   }
+  // ctr's spec leaves /sys/fs/cgroup empty; like Docker and the kubelet, show the container its own cgroups
+  // (read-only), so runtimes that size themselves by their limits (JVM, Go, Node) see them.
+  out.push('--mount', 'type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec:nodev');
+  for (const m of spec.mounts ?? []) out.push('--mount', mountArg(spec.id, m));
   // "--" so an argv starting with "-" is never read as a ctr flag.
   out.push('--', spec.image, spec.id, ...argv);
   return out;
+}
+
+/** ctr's --mount syntax; it splits on "," and "=", so paths holding them cannot be passed. */
+export function mountArg(id: string, m: Mount): string {
+  for (const p of [m.source, m.destination]) {
+    if (!p.startsWith('/') || /[,=]/.test(p)) {
+      throw new KedgeError('Invalid', `mount "${p}" of container ${id} must be an absolute path without "," or "="`);
+    }
+  }
+  return `type=bind,src=${m.source},dst=${m.destination},options=rbind:${m.readOnly ? 'ro' : 'rw'}`;
 }

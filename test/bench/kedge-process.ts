@@ -1,0 +1,228 @@
+/** Runs the real `kedge` CLI as a child process: under tsx, as a plain bundle, or as the single executable. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { createLoadClient, probe, type LoadClient } from './http.js';
+import type { Scope } from './scope.js';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** tsx: the development entry (bin/kedge.mjs); bundle: cli/main.ts bundled by esbuild, run by node; sea: dist/kedge-linux-*. */
+export type RuntimeName = 'tsx' | 'bundle' | 'sea';
+
+export interface Runtime {
+  name: RuntimeName;
+  file: string;
+  args: string[];
+  /** Node flags (--cpu-prof…) can be passed. */
+  isNode: boolean;
+  description: string;
+}
+
+export function seaPath(): string {
+  return join(repoRoot, 'dist', `kedge-linux-${process.arch === 'x64' ? 'x64' : process.arch}`);
+}
+
+/** Short paths: containerd socket paths must stay under 108 characters. */
+export function benchTempDir(prefix: string): string {
+  const base = join(tmpdir(), 'kedge-bench');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, `${prefix}-`));
+}
+
+/** Bundles cli/main.ts into dir/kedge.mjs; native better-sqlite3 stays external, found through a node_modules link. */
+export async function buildBundle(dir: string): Promise<string> {
+  const out = join(dir, 'kedge.mjs');
+  await build({
+    entryPoints: [join(repoRoot, 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    external: ['better-sqlite3'],
+    // CommonJS dependencies (aedes, mqtt…) call require(); an ES module bundle has none of its own.
+    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  return out;
+}
+
+export async function prepareRuntime(name: RuntimeName, workDir: string, nodeArgs: string[] = []): Promise<Runtime> {
+  switch (name) {
+    case 'tsx':
+      return { name, file: process.execPath, args: [...nodeArgs, join(repoRoot, 'bin', 'kedge.mjs')], isNode: true, description: 'node bin/kedge.mjs (tsx loader, compiles TypeScript at start)' };
+    case 'bundle': {
+      const dir = join(workDir, 'bundle');
+      mkdirSync(dir, { recursive: true });
+      const file = existsSync(join(dir, 'kedge.mjs')) ? join(dir, 'kedge.mjs') : await buildBundle(dir);
+      return { name, file: process.execPath, args: [...nodeArgs, file], isNode: true, description: 'node kedge.mjs (esbuild bundle of cli/main.ts, better-sqlite3 external)' };
+    }
+    case 'sea': {
+      const file = seaPath();
+      if (!existsSync(file)) throw new Error(`${file} does not exist: run "npm run build" first, or choose --runtime tsx|bundle`);
+      return { name, file, args: [], isNode: false, description: `${file.slice(repoRoot.length + 1)} (single executable)` };
+    }
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+export interface KedgeProcess {
+  pid: number;
+  child: ChildProcess;
+  /** The last 64 KiB of its stdout and stderr. */
+  output(): string;
+  /** Bytes written to stdout and stderr so far (what journald or a log file would store). */
+  outputBytes(): number;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  /** Node flags, e.g. --cpu-prof; ignored for the single executable. */
+  nodeArgs?: string[];
+  /** Called with every chunk of output (for scenarios that wait for a log line). */
+  onOutput?: (text: string) => void;
+}
+
+export function spawnKedge(rt: Runtime, args: string[], o: SpawnOptions = {}): KedgeProcess {
+  const argv = [...(rt.isNode ? (o.nodeArgs ?? []) : []), ...rt.args, ...args];
+  const child = spawn(rt.file, argv, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let bytes = 0;
+  const keep = (d: Buffer) => {
+    bytes += d.length;
+    const text = d.toString();
+    o.onOutput?.(text);
+    out += text;
+    if (out.length > 128 * 1024) out = out.slice(-64 * 1024);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    pid: child.pid!,
+    child,
+    output: () => out.slice(-64 * 1024),
+    outputBytes: () => bytes,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (e) {
+      lastErr = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}`);
+}
+
+export interface ServerHandle {
+  proc: KedgeProcess;
+  runtime: Runtime;
+  dataDir: string;
+  url: string;
+  httpsPort: number;
+  mqttPort: number;
+  joinToken: string;
+  adminToken: string;
+  ca: string;
+  /** Milliseconds from spawn to the first /readyz 200. */
+  readyMs: number;
+  /** A keep-alive client with the admin token. */
+  client: LoadClient;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  runtime: Runtime;
+  dataDir: string;
+  disableAgent?: boolean;
+  containerdAddress?: string;
+  nodeName?: string;
+  agentDataDir?: string;
+  extraArgs?: string[];
+  spawn?: SpawnOptions;
+  readyTimeoutMs?: number;
+  connections?: number;
+}
+
+/** Starts `kedge server` on loopback and waits for /readyz; the scope stops it. */
+export async function startServer(o: ServerOptions, scope: Scope): Promise<ServerHandle> {
+  const httpsPort = await freePort();
+  const mqttPort = await freePort();
+  const args = [
+    'server', '--data-dir', o.dataDir, '--bind-address', '127.0.0.1', '--https-port', String(httpsPort), '--mqtt-port', String(mqttPort),
+    '--node-name', o.nodeName ?? 'server-0', '--agent-data-dir', o.agentDataDir ?? join(o.dataDir, '..', `${o.nodeName ?? 'server-0'}-agent`),
+    ...(o.disableAgent ? ['--disable-agent'] : []),
+    ...(o.containerdAddress ? ['--containerd-address', o.containerdAddress] : []),
+    ...(o.extraArgs ?? []),
+  ];
+  const url = `https://127.0.0.1:${httpsPort}`;
+  const t0 = performance.now();
+  const proc = spawnKedge(o.runtime, args, o.spawn);
+  scope.defer(`kedge server ${o.dataDir}`, () => proc.stop());
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
+  let readyMs = NaN;
+  while (Date.now() < deadline) {
+    if ((await probe(`${url}/readyz`, 500)) === 200) {
+      readyMs = performance.now() - t0;
+      break;
+    }
+    if (proc.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (Number.isNaN(readyMs)) throw new Error(`kedge server did not answer /readyz (exit code ${proc.child.exitCode}); output:\n${proc.output().slice(-4000)}`);
+  const joinToken = readFileSync(join(o.dataDir, 'token'), 'utf8').trim();
+  const adminToken = readFileSync(join(o.dataDir, 'admin-token'), 'utf8').trim();
+  const ca = readFileSync(join(o.dataDir, 'tls', 'ca.crt'), 'utf8');
+  const client = createLoadClient({ url, ca, token: adminToken, connections: o.connections ?? 16 });
+  scope.defer('api client', () => client.close());
+  return {
+    proc, runtime: o.runtime, dataDir: o.dataDir, url, httpsPort, mqttPort, joinToken, adminToken, ca, readyMs, client,
+    async stop() {
+      client.close();
+      await proc.stop();
+    },
+  };
+}
+
+/** Starts `kedge agent` joined to a server. */
+export function startAgent(rt: Runtime, server: Pick<ServerHandle, 'url' | 'joinToken'>, o: { name: string; dataDir: string; containerdAddress: string; spawn?: SpawnOptions }, scope: Scope): KedgeProcess {
+  const proc = spawnKedge(rt, ['agent', '--server', server.url, '--token', server.joinToken, '--node-name', o.name, '--data-dir', o.dataDir, '--containerd-address', o.containerdAddress], o.spawn);
+  scope.defer(`kedge agent ${o.name}`, () => proc.stop());
+  return proc;
+}
+
+export function removeDir(dir: string, keep: boolean): void {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,13 @@
+import type { Scenario } from '../context.js';
+import { agentIdleScenario } from './agent-idle.js';
+import { apiScenario } from './api.js';
+import { applyRunningScenario } from './apply-running.js';
+import { coldStartScenario } from './cold-start.js';
+import { failoverScenario } from './failover.js';
+import { idleDiskScenario } from './idle-disk.js';
+import { fleetScenario } from './fleet.js';
+import { schedulerScenario } from './scheduler.js';
+import { serverIdleScenario } from './server-idle.js';
+
+/** In the order they run: cheap and pure first, the fleet last. */
+export const scenarios: Scenario[] = [schedulerScenario, coldStartScenario, serverIdleScenario, agentIdleScenario, applyRunningScenario, apiScenario, failoverScenario, idleDiskScenario, fleetScenario];
