@@ -563,10 +563,14 @@ if [ -n "${CPID}" ] && grep -qs "${AGENT_DATA_DIR}/containerd" "/proc/${CPID}/cm
     kill -9 "${CPID}" 2>/dev/null || true
 fi
 
-# 5. Container root filesystems still mounted under the agent's data dir, deepest first.
-awk -v d="${AGENT_DATA_DIR}/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r M; do
+# 5. Container root filesystems still mounted under the agent's data dir or its containerd state
+#    on /run (named after the data dir's sha256, as the agent does), deepest first.
+RUN_STATE=/run/kedge/containerd-$(printf '%s' "${AGENT_DATA_DIR}" | sha256sum | cut -c1-12)
+awk -v d="${AGENT_DATA_DIR}/" -v r="${RUN_STATE}/" 'index($2, d) == 1 || index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r M; do
     umount "${M}" 2>/dev/null || umount -l "${M}" 2>/dev/null || true
 done
+rm -rf "${RUN_STATE}"
+rmdir /run/kedge 2>/dev/null || true
 EOF
     install_file "${TMP_DIR}/killall" "${KILLALL}" 755
 }

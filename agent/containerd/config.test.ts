@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { containerdPaths, maxSocketPath, renderContainerdConfig } from './config.js';
 
 describe('containerd config', () => {
-  it('puts root, state and socket under <dataDir>/containerd and disables CRI', () => {
-    const p = containerdPaths('/var/lib/kedge/agent');
+  it('puts the state on /run when it can (exec probes write there on every run) and the rest under the data dir', () => {
+    const p = containerdPaths('/var/lib/kedge/agent', '/run/kedge');
+    expect(p.state).toMatch(/^\/run\/kedge\/containerd-[0-9a-f]{12}$/);
+    expect(p.runcRoot).toBe(`${p.state}/runc`);
+    expect(containerdPaths('/var/lib/kedge/agent2', '/run/kedge').state).not.toBe(p.state);
+    expect(renderContainerdConfig(p)).toContain(`state = "${p.state}"`);
+  });
+
+  it('puts root, state and socket under <dataDir>/containerd without a /run, and disables CRI', () => {
+    const p = containerdPaths('/var/lib/kedge/agent', null);
     expect(p.address).toBe('/var/lib/kedge/agent/containerd/containerd.sock');
     const toml = renderContainerdConfig(p);
     expect(toml).toContain('version = 2');
@@ -15,7 +23,7 @@ describe('containerd config', () => {
   });
 
   it('escapes quotes in paths', () => {
-    expect(renderContainerdConfig(containerdPaths('/data/we"ird'))).toContain('root = "/data/we\\"ird/containerd/root"');
+    expect(renderContainerdConfig(containerdPaths('/data/we"ird', null))).toContain('root = "/data/we\\"ird/containerd/root"');
   });
 
   it('refuses a data dir whose socket path would not fit sun_path, naming the flag', () => {

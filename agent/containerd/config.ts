@@ -1,5 +1,7 @@
 /** The config.toml of the containerd child the agent starts when no containerd runs. */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
 
 /**
@@ -30,16 +32,32 @@ export interface ContainerdPaths {
 /** sun_path holds 108 bytes with its NUL; containerd also listens on "<address>.ttrpc". */
 export const maxSocketPath = 107 - '.ttrpc'.length;
 
-export function containerdPaths(dataDir: string): ContainerdPaths {
+/**
+ * containerd's state (task bundles, exec specs, runc state) changes with every exec probe; like K3s's
+ * /run/k3s it belongs on the tmpfs at /run, not on an SD card. One dir per agent data dir, so several
+ * agents on one host (tests) stay apart. Without a writable /run it stays under the data dir.
+ */
+export function defaultRunDir(): string | null {
+  try {
+    if (!statSync('/run').isDirectory()) return null;
+    accessSync('/run', constants.W_OK);
+    return '/run/kedge';
+  } catch {
+    return null;
+  }
+}
+
+export function containerdPaths(dataDir: string, runDir: string | null = defaultRunDir()): ContainerdPaths {
   const dir = join(dataDir, 'containerd');
+  const state = runDir ? join(runDir, `containerd-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}`) : join(dir, 'state');
   const paths = {
     dir,
     config: join(dir, 'config.toml'),
     root: join(dir, 'root'),
-    state: join(dir, 'state'),
+    state,
     address: join(dir, 'containerd.sock'),
     log: join(dir, 'containerd.log'),
-    runcRoot: join(dir, 'state', 'runc'),
+    runcRoot: join(state, 'runc'),
   };
   if (Buffer.byteLength(paths.address) > maxSocketPath) {
     throw new KedgeError('Invalid', `data dir ${dataDir} is too long for containerd's socket ${paths.address} ` +

@@ -78,14 +78,29 @@ describe('joinServer', () => {
     expect((err as Error).message).toMatch(/node name edge-1 is already taken by another node/);
   });
 
-  it('does not fall back to saved credentials on a 401', async () => {
+  it('after a token rotation, a node that joined before starts with its saved credentials', async () => {
     const ok = await serve();
     const dataDir = await mkdtemp(join(tmpdir(), 'kedge-join-'));
     const token = formatJoinToken(pki.caPem, secret);
     await joinServer({ server: ok.url, token, nodeName: 'edge-1', dataDir });
     const refusing = await serve({ joinStatus: 401, joinMessage: 'bad token' });
-    const err = await joinServer({ server: refusing.url, token, nodeName: 'edge-1', dataDir }).catch((e: unknown) => e);
+    const logs: string[] = [];
+    const r = await joinServer({ server: refusing.url, token, nodeName: 'edge-1', dataDir, log: (m) => logs.push(m) });
+    expect(r.fromCache).toBe(true);
+    expect(logs.join('\n')).toMatch(/refused the join token/);
+  });
+
+  it('a 401 without saved credentials (or for another node name) is an error naming --token', async () => {
+    const ok = await serve();
+    const dataDir = await mkdtemp(join(tmpdir(), 'kedge-join-'));
+    const token = formatJoinToken(pki.caPem, secret);
+    await joinServer({ server: ok.url, token, nodeName: 'edge-1', dataDir });
+    const refusing = await serve({ joinStatus: 401, joinMessage: 'bad token' });
+    const err = await joinServer({ server: refusing.url, token, nodeName: 'edge-2', dataDir }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/the server refused the join token \(bad token\); check --token/);
+    const fresh = await mkdtemp(join(tmpdir(), 'kedge-join-'));
+    const err2 = await joinServer({ server: refusing.url, token, nodeName: 'edge-1', dataDir: fresh }).catch((e: unknown) => e);
+    expect((err2 as Error).message).toMatch(/check --token/);
   });
 
   it('uses the saved credentials when the server refuses connections', async () => {

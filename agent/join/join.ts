@@ -59,6 +59,16 @@ export async function joinServer(o: JoinOptions): Promise<JoinResult> {
     }
     response = parsed.data;
   } catch (e) {
+    const refusedToken = isKedgeError(e, 'Unauthorized') && !/CA does not match|TLS check failed/.test(e.message);
+    if (refusedToken) {
+      // A rotated or deleted join token only stops new joins: a node that joined before keeps its own
+      // MQTT credentials (revoking a node is `kedge delete node`), so a restart after a rotation still works.
+      const saved = await loadCredentials(o.dataDir);
+      if (saved.creds && saved.creds.nodeName === o.nodeName) {
+        log(`join: the server refused the join token (rotated or deleted?); starting with the credentials saved at the first join`);
+        return { ...saved.creds, fromCache: true, nodePassword };
+      }
+    }
     if (!isUnreachable(e)) throw explain(e, o);
     const saved = await loadCredentials(o.dataDir);
     if (!saved.creds) {

@@ -113,6 +113,22 @@ describe('unknown fields (?fieldValidation=)', () => {
     expect(snapshot(store)).toEqual(before);
   });
 
+  it('Strict accepts fields Kubernetes defines but kedge ignores (kubectl asks for Strict by default), with a warning', async () => {
+    const { call, store } = testApi();
+    const manifest = podManifest('web') as unknown as { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+    manifest.spec.securityContext = { runAsUser: 1000 };
+    manifest.spec.containers[0]!.terminationMessagePolicy = 'File';
+    const res = await call('POST', `${pods}?fieldValidation=Strict`, manifest);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('warning')).toContain('field \\"spec.securityContext\\" is not supported by kedge and was ignored');
+    expect(res.headers.get('warning')).toContain('spec.containers[0].terminationMessagePolicy');
+    expect(store.get('Pod', 'default', 'web')).toBeDefined();
+    manifest.spec.containers[0]!.imagee = 'typo';
+    const typo = await call('POST', `${pods.replace('default', 'default')}?fieldValidation=Strict`, { ...manifest, metadata: { name: 'web2' } });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).message).toContain('unknown field "spec.containers[0].imagee"');
+  });
+
   it('Ignore drops them silently', async () => {
     const { call } = testApi();
     const res = await call('POST', `${pods}?fieldValidation=Ignore`, withExtras());

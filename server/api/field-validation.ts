@@ -54,9 +54,46 @@ export function unknownFields(raw: unknown, parsed: unknown, at = ''): string[] 
   return out;
 }
 
+/**
+ * Fields Kubernetes defines for the kinds kedge serves but kedge does not act on. kubectl 1.27+ asks for
+ * Strict validation by default; refusing everyday manifests over these would break "your YAML works
+ * unchanged", so even under Strict they are dropped with a warning. Only names Kubernetes itself would
+ * not know (typos like "imagee") are refused.
+ */
+const kubernetesFieldsKedgeIgnores = new Set([
+  // pod spec
+  'securityContext', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
+  'dnsPolicy', 'dnsConfig', 'schedulerName', 'enableServiceLinks', 'priorityClassName', 'preemptionPolicy',
+  'runtimeClassName', 'shareProcessNamespace', 'hostPID', 'hostIPC', 'subdomain', 'setHostnameAsFQDN',
+  'topologySpreadConstraints', 'readinessGates', 'overhead', 'os', 'activeDeadlineSeconds', 'initContainers',
+  'ephemeralContainers', 'hostAliases', 'hostUsers', 'schedulingGates', 'resourceClaims',
+  // containers
+  'lifecycle', 'stdin', 'stdinOnce', 'tty', 'terminationMessagePath', 'terminationMessagePolicy', 'volumeDevices',
+  'resizePolicy', 'restartPolicy',
+  // volume mounts and volumes
+  'mountPropagation', 'subPathExpr', 'recursiveReadOnly', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'nfs',
+  'csi', 'ephemeral', 'image',
+  // affinity
+  'podAffinity', 'podAntiAffinity',
+  // metadata and status written by other tools
+  'managedFields', 'finalizers', 'selfLink', 'deletionGracePeriodSeconds', 'status',
+  // probes
+  'grpc',
+  // resources
+  'claims', 'ephemeral-storage',
+]);
+
+function lastSegment(path: string): string {
+  return path.replace(/\[\d+\]$/, '').split('.').pop() ?? path;
+}
+
 /** Applies the mode to the unknown fields of an object: Strict refuses (400, every field named), Warn warns. */
-export function reportUnknownFields(fields: string[], checks: FieldChecks | undefined, what: { kind: string; apiVersion: string }): void {
-  if (!checks || checks.mode === 'Ignore' || fields.length === 0) return;
+export function reportUnknownFields(all: string[], checks: FieldChecks | undefined, what: { kind: string; apiVersion: string }): void {
+  if (!checks || checks.mode === 'Ignore' || all.length === 0) return;
+  const ignored = all.filter((f) => kubernetesFieldsKedgeIgnores.has(lastSegment(f)));
+  for (const f of ignored.slice(0, maxWarnings)) checks.warn(`field "${f.length > 256 ? `${f.slice(0, 256)}…` : f}" is not supported by kedge and was ignored`);
+  const fields = all.filter((f) => !ignored.includes(f));
+  if (fields.length === 0) return;
   const each = fields.map((f) => `unknown field "${f.length > 256 ? `${f.slice(0, 256)}…` : f}"`);
   if (checks.mode === 'Strict') {
     const shown = each.slice(0, maxWarnings).join(', ') + (each.length > maxWarnings ? ` and ${each.length - maxWarnings} more` : '');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { containerdPaths } from '../../agent/containerd/config.js';
 import { createApiClient, type ApiClient } from '../../shared/client.js';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -178,7 +179,7 @@ export function cleanupContainers(address: string): void {
  * leave them behind. With containerd gone, the shims' pid files under the state dir are what is left.
  */
 export function killLeftoverTasks(agentDataDir: string): void {
-  const tasks = join(agentDataDir, 'containerd', 'state', 'io.containerd.runtime.v2.task');
+  const tasks = join(containerdPaths(agentDataDir).state, 'io.containerd.runtime.v2.task');
   if (!existsSync(tasks)) return;
   for (const ns of readdirSync(tasks)) {
     for (const id of readdirSync(join(tasks, ns))) {

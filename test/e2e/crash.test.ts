@@ -68,8 +68,8 @@ describe.skipIf(skip !== null)(`crash safety: kill -9 of the server loses no ack
         }
       };
       const loops = Array.from({ length: writers }, (_, w) => loop(w));
-      // At any moment: somewhere in the first second of writing.
-      await new Promise((r) => setTimeout(r, 150 + Math.random() * 850));
+      // At any moment: somewhere in the first 0.7 s of writing.
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 600));
       server.child.kill('SIGKILL');
       await server.exited;
       stop = true;

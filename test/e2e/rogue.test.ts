@@ -118,7 +118,7 @@ describe.skipIf(skip !== null)(`rogue nodes and bad clients get nothing through 
       const hb = heartbeatOf(await s.client.get<Node>('Node', undefined, 'victim'));
       return hb && Date.parse(hb) >= before ? Date.parse(hb) : undefined;
     }, 5000, 50);
-    expect(seen - before).toBeLessThan(2000);
+    expect(seen - before).toBeLessThan(3000); // heartbeats come every 300 ms; the flood must not hold them up for long
     await flood;
     expect(sent).toBe(10_000);
     await waitFor('the rate-limit log line', () => /mqtt: node rogue exceeds 50 messages\/s \(burst 100\)/.test(s.proc.output()), 10_000);

@@ -57,6 +57,6 @@ export const idleDiskScenario: Scenario = {
     const mbh = perHour(w1 - w0) / 2 ** 20;
     ctx.report(figure('idle-disk', 'server disk writes', mbh, 'MB/h', { op: '<=', value: idleDiskTargetMBPerHour }, `${w1 - w0} bytes in ${Math.round(wall)} s (/proc/PID/io write_bytes); ${n} simulated nodes, ${pods.length} pods, heartbeats every ${ctx.opts.heartbeatMs / 1000} s; ${rv1 - rv0} store writes`));
     ctx.report(figure('idle-disk', 'server log output', perHour(log1 - log0) / 1024, 'KiB/h', undefined, 'stdout+stderr: what journald or /var/log/kedge.log would add'));
-    return { bytes: w1 - w0, seconds: wall, storeWrites: rv1 - rv0, logBytes: log1 - log0, nodes: n, pods: pods.length };
+    return { bytesBeforeWindow: w0, bytes: w1 - w0, seconds: wall, storeWrites: rv1 - rv0, logBytes: log1 - log0, nodes: n, pods: pods.length };
   },
 };
