@@ -24,6 +24,11 @@ export interface NodeLifecycleDeps {
  * one write; this repairs hand edits), marks pods on NotReady nodes not Ready, and evicts pods from
  * NoExecute-tainted nodes once their toleration runs out, so their controllers replace them elsewhere.
  */
+/** NotReady, or tainted NoExecute: the only nodes whose pods this controller acts on. */
+function isTroubled(n: Node): boolean {
+  return !!n.spec?.taints?.some((x) => x.effect === 'NoExecute') || !n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
 export function createNodeLifecycleController(deps: NodeLifecycleDeps) {
   const now = deps.now ?? (() => new Date());
   const evictionSeconds = Math.round((deps.podEvictionTimeoutMs ?? defaultPodEvictionTimeoutMs) / 1000);
@@ -70,7 +75,8 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps) {
       deps.log?.(`node ${n.metadata.name}: lifecycle taints out of step with Ready; fixed`);
       return deps.store.update(fixed) as Node;
     });
-    const pods = deps.store.list('Pod').items as Pod[];
+    // Only pods on NotReady or NoExecute-tainted nodes can be marked or evicted: read just those (indexed by node).
+    const pods = nodes.filter(isTroubled).flatMap((n) => deps.store.list('Pod', { fields: { 'spec.nodeName': n.metadata.name! } }).items as Pod[]);
 
     for (const pod of podsToMarkNotReady(nodes, pods)) {
       const conditions = (pod.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'False' as const, lastTransitionTime: at.toISOString() } : c));
@@ -90,7 +96,7 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps) {
       }
     }
 
-    troubled = new Set(nodes.filter((n) => n.spec?.taints?.some((x) => x.effect === 'NoExecute') || !n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata.name!));
+    troubled = new Set(nodes.filter(isTroubled).map((n) => n.metadata.name!));
     if (timer !== undefined) clearTimer(timer);
     timer = undefined;
     // A few ms late rather than early: the next pass must find the deadline passed.

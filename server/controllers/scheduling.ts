@@ -29,11 +29,11 @@ export function createSchedulingController(deps: SchedulingDeps) {
 
   function run() {
     const store: Store = deps.store;
-    const nodes = (store.list('Node').items as Node[]).map((n) => deps.nodeView?.(n) ?? n);
-    const all = store.list('Pod').items as Pod[];
-    const pending = all.filter((p) => !p.spec.nodeName && !p.metadata.deletionTimestamp);
+    // Indexed (spec.nodeName ""): most runs (node changes, resyncs) find nothing pending and must not decode every pod.
+    const pending = (store.list('Pod', { fields: { 'spec.nodeName': '' } }).items as Pod[]).filter((p) => !p.metadata.deletionTimestamp);
     if (pending.length === 0) return;
-    const placed = all.filter((p) => p.spec.nodeName);
+    const nodes = (store.list('Node').items as Node[]).map((n) => deps.nodeView?.(n) ?? n);
+    const placed = (store.list('Pod').items as Pod[]).filter((p) => p.spec.nodeName);
     const result = schedule(nodes, placed, pending);
     const byKey = new Map(pending.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
     const t = now().toISOString();

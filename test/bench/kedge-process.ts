@@ -190,7 +190,9 @@ export async function startServer(o: ServerOptions, scope: Scope): Promise<Serve
   const url = `https://127.0.0.1:${httpsPort}`;
   const t0 = performance.now();
   const proc = spawnKedge(o.runtime, args, o.spawn);
-  scope.defer(`kedge server ${o.dataDir}`, () => proc.stop());
+  // A profiled server writes its profile on a clean exit, which a busy one may take a while to reach.
+  const graceMs = o.spawn?.nodeArgs?.some((a) => a.startsWith('--cpu-prof')) ? 180_000 : 15_000;
+  scope.defer(`kedge server ${o.dataDir}`, () => proc.stop('SIGTERM', graceMs));
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
   let readyMs = NaN;
   while (Date.now() < deadline) {
@@ -211,7 +213,7 @@ export async function startServer(o: ServerOptions, scope: Scope): Promise<Serve
     proc, runtime: o.runtime, dataDir: o.dataDir, url, httpsPort, mqttPort, joinToken, adminToken, ca, readyMs, client,
     async stop() {
       client.close();
-      await proc.stop();
+      await proc.stop('SIGTERM', graceMs);
     },
   };
 }

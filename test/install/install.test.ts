@@ -169,7 +169,7 @@ describe('install.sh, agent role', () => {
       expect(first.stdout).toContain('kedge agent is running as node pi-8');
       expect(existsSync(s.at('etc/systemd/system/kedge-agent.service'))).toBe(false);
       const pid = readFileSync(pidFile, 'utf8').trim();
-      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain(s.at('usr/local/bin/kedge'));
+      expect(cmdlineOnceItHas(pid, s.at('usr/local/bin/kedge'))).toContain(s.at('usr/local/bin/kedge'));
       expect(readFileSync(s.at('var/log/kedge-agent.log'), 'utf8')).toContain('fake kedge agent');
       if (hasCommand('shellcheck')) expect(shellcheck([s.at('etc/kedge/kedge-agent-start.sh')])).toBe('');
 
@@ -182,7 +182,7 @@ describe('install.sh, agent role', () => {
       const newPid = readFileSync(pidFile, 'utf8').trim();
       expect(newPid).not.toBe(pid);
       expect(running(pid)).toBe(false);
-      expect(readFileSync(`/proc/${newPid}/cmdline`, 'utf8')).toContain('zone=attic');
+      expect(cmdlineOnceItHas(newPid, 'zone=attic')).toContain('zone=attic');
 
       const un = spawnSync(s.at('usr/local/bin/kedge-uninstall.sh'), [], { env: { PATH: s.tools }, encoding: 'utf8' });
       expect(un.status).toBe(0);
@@ -336,4 +336,14 @@ function running(pid: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The start script forks before it execs kedge: give the new process a moment to show its final command line. */
+function cmdlineOnceItHas(pid: string, text: string): string {
+  let cmdline = '';
+  for (let i = 0; i < 50 && !cmdline.includes(text); i++) {
+    if (i > 0) spawnSync('sleep', ['0.1']);
+    cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+  }
+  return cmdline;
 }

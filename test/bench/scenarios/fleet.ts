@@ -11,7 +11,7 @@ import type { BenchContext, Scenario } from '../context.js';
 import { runPool } from '../http.js';
 import { startServer, waitFor, type ServerHandle } from '../kedge-process.js';
 import { sleeperPod } from '../pods.js';
-import { MB, cpuTimes, sampleRss } from '../proc.js';
+import { MB, cpuTimes, rssBytes, sampleRss } from '../proc.js';
 import { figure } from '../report.js';
 import { startFleet, simNodeName, type Fleet } from '../sim/fleet.js';
 import { Samples, summarize } from '../stats.js';
@@ -35,14 +35,21 @@ async function readyNodes(server: ServerHandle): Promise<number> {
   return r.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
-async function phase<T>(ctx: BenchContext, name: string, deadline: number, fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+async function phase<T>(ctx: BenchContext, name: string, deadline: number, progress: () => string, fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const t0 = performance.now();
   const left = deadline - Date.now();
   if (left <= 0) throw new Error(`setup deadline passed before "${name}"`);
-  const value = await Promise.race([fn(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`"${name}" did not finish within the setup deadline`)), left).unref())]);
-  const seconds = (performance.now() - t0) / 1000;
-  ctx.log(`${name}: ${seconds.toFixed(1)} s`);
-  return { value, seconds };
+  let timer: NodeJS.Timeout | undefined;
+  const ticker = setInterval(() => ctx.log(`${name}: ${Math.round((performance.now() - t0) / 1000)} s, ${progress()}`), 30_000);
+  try {
+    const value = await Promise.race([fn(), new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`"${name}" did not finish within the setup deadline`)), left)))]);
+    const seconds = (performance.now() - t0) / 1000;
+    ctx.log(`${name}: ${seconds.toFixed(1)} s`);
+    return { value, seconds };
+  } finally {
+    clearTimeout(timer);
+    clearInterval(ticker);
+  }
 }
 
 export const fleetScenario: Scenario = {
@@ -74,6 +81,10 @@ export const fleetScenario: Scenario = {
     const fleet: Fleet = await startFleet({ url: server.url, joinToken: server.joinToken, workDir: ctx.workDir, heartbeatMs: ctx.opts.heartbeatMs, perProcess: ctx.opts.fleetClientsPerProcess, scope: ctx.scope, log: ctx.log });
     const details: Record<string, unknown> = {};
     let created = 0;
+    const status = () => {
+      const t = fleet.totals();
+      return `joined ${t.joined} (${t.joinFailed} failed), connected ${t.connected}, pods created ${created}, Running ${running.size}, server RSS ${Math.round((rssBytes(server.proc.pid) ?? 0) / MB)} MB`;
+    };
     let prev = 0;
     for (const n of sizes) {
       const d: Record<string, unknown> = {};
@@ -81,7 +92,7 @@ export const fleetScenario: Scenario = {
       const deadline = Date.now() + ctx.opts.fleetSetupMinutes * 60_000;
       try {
         const joinedBefore = fleet.joinLatencies().length;
-        const joined = await phase(ctx, `${n}: join and connect ${n - prev} nodes`, deadline, async () => {
+        const joined = await phase(ctx, `${n}: join and connect ${n - prev} nodes`, deadline, status, async () => {
           fleet.grow(n);
           return waitFor('simulated nodes joined and connected', () => {
             const t = fleet.totals();
@@ -93,10 +104,10 @@ export const fleetScenario: Scenario = {
         ctx.report(figure('fleet', `${n} nodes: join+connect ${n - prev} nodes`, joined.seconds, 's', undefined, `${((n - prev) / joined.seconds).toFixed(1)} joins/s; join p50 ${Math.round(joinMs.p50)} ms (scrypt per node); ${joined.value.joinFailed} join and ${joined.value.connectFailed} connect failures; ${fleet.processes()} child processes`));
         if (joined.value.joined < n) throw new Error(`only ${joined.value.joined} of ${n} nodes joined: ${joined.value.lastError ?? ''}`);
 
-        const ready = await phase(ctx, `${n}: nodes Ready`, deadline, () => waitFor(`${n} nodes Ready`, async () => (await readyNodes(server)) >= n, 24 * 3600_000, 3000));
+        const ready = await phase(ctx, `${n}: nodes Ready`, deadline, status, () => waitFor(`${n} nodes Ready`, async () => (await readyNodes(server)) >= n, 24 * 3600_000, 3000));
         d.readySeconds = ready.seconds;
 
-        const pods = await phase(ctx, `${n}: create ${(n - prev) * perNode} pods`, deadline, async () => {
+        const pods = await phase(ctx, `${n}: create ${(n - prev) * perNode} pods`, deadline, status, async () => {
           const lat: number[] = [];
           const names: { pod: Pod }[] = [];
           for (let i = prev; i < n; i++) for (let k = 0; k < perNode; k++) names.push({ pod: sleeperPod(`f-${i}-${k}`, { nodeName: simNodeName(i), labels: { [fleetLabel]: 'true' } }) });
@@ -111,7 +122,7 @@ export const fleetScenario: Scenario = {
         d.create = { seconds: pods.seconds, latencyMs: pods.value };
         ctx.report(figure('fleet', `${n} nodes: create ${(n - prev) * perNode} pods`, pods.seconds, 's', undefined, `${(((n - prev) * perNode) / pods.seconds).toFixed(0)} creates/s, p99 ${Math.round(pods.value.p99)} ms (16 clients, spec.nodeName set)`));
 
-        const run = await phase(ctx, `${n}: all ${created} pods Running`, deadline, () => waitFor(`${created} pods Running`, () => running.size >= created, 24 * 3600_000, 1000));
+        const run = await phase(ctx, `${n}: all ${created} pods Running`, deadline, status, () => waitFor(`${created} pods Running`, () => running.size >= created, 24 * 3600_000, 1000));
         d.allRunningSeconds = run.seconds;
         ctx.report(figure('fleet', `${n} nodes: last pod Running after creates`, run.seconds, 's', undefined, `${created} pods; the simulated agents answer each desired state with Running at once`));
       } catch (e) {
