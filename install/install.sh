@@ -747,6 +747,11 @@ print_next_steps() {
     echo "Uninstall with: ${UNINSTALL}"
 }
 
+# Run from a file as a user with sudo: become root, keeping PATH so the same node is found.
+if [ "$(id -u)" -ne 0 ] && [ -z "${INSTALL_KEDGE_ROOT}" ] && [ -f "$0" ] && command -v sudo >/dev/null 2>&1; then
+    exec sudo env PATH="${PATH}" sh "$0" "$@"
+fi
+
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
