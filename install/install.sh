@@ -603,6 +603,9 @@ if [ -L "${BIN_DIR}/kubectl" ] && [ "$(readlink "${BIN_DIR}/kubectl")" = "${KEDG
 fi
 rm -rf "${DATA_DIR}" "${AGENT_DATA_DIR}" "${STATE_DIR}/cache"
 rmdir "${STATE_DIR}" 2>/dev/null || true
+# The agent's files on the /run tmpfs (containerd state, ConfigMap and Secret volumes); a test
+# install under INSTALL_KEDGE_ROOT leaves the host's /run alone.
+[ -n "${ROOT}" ] || rm -rf /run/kedge
 rm -f "${KEDGE_BIN}" "${KILLALL}"
 echo "containerd and runc are system packages and stay installed; remove them with the package manager if nothing else needs them"
 rm -f "$0"

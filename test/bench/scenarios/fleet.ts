@@ -3,7 +3,7 @@
  * child processes) with pods bound to them; the server is measured while they heartbeat and
  * report container restarts. Sizes are grown in one run: 1,000 nodes, then 5,000.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from '../../../shared/node.js';
 import type { Pod } from '../../../shared/pod.js';
@@ -60,6 +60,7 @@ export const fleetScenario: Scenario = {
     const sizes = ctx.opts.fleet;
     const perNode = ctx.opts.fleetPods;
     const spawnOpts = profileSpawn(ctx, 'fleet') ?? { nodeArgs: [] };
+    mkdirSync(join(ctx.resultsDir, 'profiles'), { recursive: true });
     if (ctx.opts.heapSnapshot) spawnOpts.nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(ctx.resultsDir, 'profiles')}`);
     const server = await startServer({ runtime: rt, dataDir: join(ctx.workDir, 'fleet', 'server'), disableAgent: true, spawn: spawnOpts }, ctx.scope);
 
