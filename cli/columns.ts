@@ -4,7 +4,7 @@ import type { Namespace } from '../shared/namespace.js';
 import type { Node } from '../shared/node.js';
 import type { Pod } from '../shared/pod.js';
 import { memoryBytes } from '../shared/quantity.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../shared/age.js';
 import { eventColumns } from './event-columns.js';
 import { renderTable } from './table.js';
 import { daemonSetColumns, replicaSetColumns } from './workload-columns.js';

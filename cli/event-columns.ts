@@ -1,6 +1,6 @@
 import type { KEvent } from '../shared/event.js';
 import type { KObject } from '../shared/meta.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../shared/age.js';
 
 /** When an event was last seen (ms), for sorting: lastTimestamp, else firstTimestamp, else creation. */
 export function lastSeen(e: KEvent): number {

@@ -1,7 +1,7 @@
 import type { ApiClient } from '../shared/client.js';
 import { KedgeError } from '../shared/errors.js';
 import { joinTokenListSchema, joinTokensPath, newJoinTokenSchema, type CreateJoinToken } from '../shared/join-tokens.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../shared/age.js';
 import { stringOption, type ParsedArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { parseDuration } from './duration.js';

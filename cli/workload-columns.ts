@@ -3,7 +3,7 @@ import type { LabelSelectorSpec } from '../shared/deployment.js';
 import type { KObject } from '../shared/meta.js';
 import type { PodTemplate } from '../shared/pod.js';
 import type { ReplicaSet } from '../shared/replicaset.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../shared/age.js';
 
 const none = '<none>';
 

@@ -1,4 +1,5 @@
 /** kubectl's columns for each kind kedge serves, as Kubernetes' server-side printers define them. */
+import { formatAge, formatDuration } from '../../shared/age.js';
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Deployment, LabelSelectorSpec } from '../../shared/deployment.js';
@@ -30,31 +31,6 @@ const none = '<none>';
 const col = (name: string, type: ColumnDefinition['type'], description: string, priority = 0, format = ''): ColumnDefinition => ({ name, type, format, description, priority });
 const nameCol = col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
 const ageCol = col('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
-
-/** Kubernetes' HumanDuration: 45s, 3m12s, 15m, 5h10m, 12h, 3d4h, 45d, 2y30d. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (days < 365 * 2) return `${days}d`;
-  const years = Math.floor(days / 365);
-  if (days < 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
-  return `${years}y`;
-}
-
-export function age(timestamp: string | undefined, now: number): string {
-  const t = timestamp ? Date.parse(timestamp) : NaN;
-  return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
-}
 
 /** metav1.FormatLabelSelector: requirements sorted by key. */
 export function selectorText(sel: LabelSelectorSpec | undefined): string {
@@ -95,7 +71,7 @@ function podRestarts(p: Pod, now: number): string {
     const finished = Date.parse(cs.lastState?.terminated?.finishedAt ?? '');
     if (!Number.isNaN(finished) && (Number.isNaN(last) || finished > last)) last = finished;
   }
-  return restarts > 0 && !Number.isNaN(last) ? `${restarts} (${humanDuration(now - last)} ago)` : String(restarts);
+  return restarts > 0 && !Number.isNaN(last) ? `${restarts} (${formatDuration(now - last)} ago)` : String(restarts);
 }
 
 function nodeStatusText(n: Node): string {
@@ -128,7 +104,7 @@ const columnsByKind: Record<string, KindColumns> = {
     cells(o, now) {
       const p = o as Pod;
       const ready = (p.status?.containerStatuses ?? []).filter((c) => c.ready).length;
-      return [p.metadata.name ?? '', `${ready}/${p.spec.containers.length}`, podStatusText(p), podRestarts(p, now), age(p.metadata.creationTimestamp, now), p.status?.podIP ?? none, p.spec.nodeName ?? none, none, none];
+      return [p.metadata.name ?? '', `${ready}/${p.spec.containers.length}`, podStatusText(p), podRestarts(p, now), formatAge(p.metadata.creationTimestamp, now), p.status?.podIP ?? none, p.spec.nodeName ?? none, none, none];
     },
   },
   Node: {
@@ -149,12 +125,12 @@ const columnsByKind: Record<string, KindColumns> = {
       const n = o as Node;
       const info = n.status?.nodeInfo;
       const ips = (type: string) => (n.status?.addresses ?? []).filter((a) => a.type === type).map((a) => a.address).join(',') || none;
-      return [n.metadata.name ?? '', nodeStatusText(n), nodeRoles(n), age(n.metadata.creationTimestamp, now), info?.kubeletVersion ?? '', ips('InternalIP'), ips('ExternalIP'), info?.osImage ?? '<unknown>', info?.kernelVersion ?? '<unknown>', info?.containerRuntimeVersion ?? '<unknown>', info?.architecture ?? '<unknown>'];
+      return [n.metadata.name ?? '', nodeStatusText(n), nodeRoles(n), formatAge(n.metadata.creationTimestamp, now), info?.kubeletVersion ?? '', ips('InternalIP'), ips('ExternalIP'), info?.osImage ?? '<unknown>', info?.kernelVersion ?? '<unknown>', info?.containerRuntimeVersion ?? '<unknown>', info?.architecture ?? '<unknown>'];
     },
   },
   Namespace: {
     columns: [nameCol, col('Status', 'string', 'The status of the namespace'), ageCol],
-    cells: (o, now) => [o.metadata.name ?? '', (o as Namespace).status?.phase ?? 'Active', age(o.metadata.creationTimestamp, now)],
+    cells: (o, now) => [o.metadata.name ?? '', (o as Namespace).status?.phase ?? 'Active', formatAge(o.metadata.creationTimestamp, now)],
   },
   Deployment: {
     columns: [
@@ -170,7 +146,7 @@ const columnsByKind: Record<string, KindColumns> = {
     cells(o, now) {
       const d = o as Deployment;
       const s = d.status ?? {};
-      return [d.metadata.name ?? '', `${s.readyReplicas ?? 0}/${d.spec.replicas ?? 1}`, s.updatedReplicas ?? 0, s.availableReplicas ?? 0, age(d.metadata.creationTimestamp, now), ...templateCells(d.spec.template), selectorText(d.spec.selector)];
+      return [d.metadata.name ?? '', `${s.readyReplicas ?? 0}/${d.spec.replicas ?? 1}`, s.updatedReplicas ?? 0, s.availableReplicas ?? 0, formatAge(d.metadata.creationTimestamp, now), ...templateCells(d.spec.template), selectorText(d.spec.selector)];
     },
   },
   ReplicaSet: {
@@ -186,7 +162,7 @@ const columnsByKind: Record<string, KindColumns> = {
     ],
     cells(o, now) {
       const r = o as ReplicaSet;
-      return [r.metadata.name ?? '', r.spec.replicas ?? 1, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, age(r.metadata.creationTimestamp, now), ...templateCells(r.spec.template), selectorText(r.spec.selector)];
+      return [r.metadata.name ?? '', r.spec.replicas ?? 1, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, formatAge(r.metadata.creationTimestamp, now), ...templateCells(r.spec.template), selectorText(r.spec.selector)];
     },
   },
   DaemonSet: {
@@ -207,21 +183,21 @@ const columnsByKind: Record<string, KindColumns> = {
       const d = o as DaemonSet;
       const s = d.status;
       const nodeSelector = Object.entries(d.spec.template.spec.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).sort().join(',') || none;
-      return [d.metadata.name ?? '', s?.desiredNumberScheduled ?? 0, s?.currentNumberScheduled ?? 0, s?.numberReady ?? 0, s?.updatedNumberScheduled ?? 0, s?.numberAvailable ?? 0, nodeSelector, age(d.metadata.creationTimestamp, now), ...templateCells(d.spec.template), selectorText(d.spec.selector)];
+      return [d.metadata.name ?? '', s?.desiredNumberScheduled ?? 0, s?.currentNumberScheduled ?? 0, s?.numberReady ?? 0, s?.updatedNumberScheduled ?? 0, s?.numberAvailable ?? 0, nodeSelector, formatAge(d.metadata.creationTimestamp, now), ...templateCells(d.spec.template), selectorText(d.spec.selector)];
     },
   },
   ConfigMap: {
     columns: [nameCol, col('Data', 'string', 'Data contains the configuration data.'), ageCol],
     cells(o, now) {
       const c = o as ConfigMap;
-      return [c.metadata.name ?? '', Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, age(c.metadata.creationTimestamp, now)];
+      return [c.metadata.name ?? '', Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, formatAge(c.metadata.creationTimestamp, now)];
     },
   },
   Secret: {
     columns: [nameCol, col('Type', 'string', 'The type of the secret'), col('Data', 'string', 'The number of entries in data'), ageCol],
     cells(o, now) {
       const s = o as Secret;
-      return [s.metadata.name ?? '', s.type ?? 'Opaque', Object.keys(s.data ?? {}).length, age(s.metadata.creationTimestamp, now)];
+      return [s.metadata.name ?? '', s.type ?? 'Opaque', Object.keys(s.data ?? {}).length, formatAge(s.metadata.creationTimestamp, now)];
     },
   },
   Event: {
@@ -242,14 +218,14 @@ const columnsByKind: Record<string, KindColumns> = {
       const last = e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
       const source = [e.source?.component ?? e.reportingComponent, e.source?.host].filter(Boolean).join(', ');
       return [
-        age(last, now),
+        formatAge(last, now),
         e.type,
         e.reason,
         `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
         e.involvedObject.fieldPath ?? '',
         source,
         e.message.trim(),
-        age(e.firstTimestamp ?? last, now),
+        formatAge(e.firstTimestamp ?? last, now),
         e.count ?? 1,
         e.metadata.name ?? '',
       ];
@@ -260,7 +236,7 @@ const columnsByKind: Record<string, KindColumns> = {
 /** Kinds without printers of their own get NAME and AGE, as Kubernetes' default table does. */
 const fallback: KindColumns = {
   columns: [nameCol, ageCol],
-  cells: (o, now) => [o.metadata.name ?? '', age(o.metadata.creationTimestamp, now)],
+  cells: (o, now) => [o.metadata.name ?? '', formatAge(o.metadata.creationTimestamp, now)],
 };
 
 export function columnsFor(kind: string): KindColumns {

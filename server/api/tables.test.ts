@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../shared/meta.js';
 import { kinds } from '../../shared/kinds.js';
-import { columnsFor, humanDuration, selectorText } from './table-columns.js';
+import { formatDuration as humanDuration } from '../../shared/age.js';
+import { columnsFor, selectorText } from './table-columns.js';
 import { tableRequest, toTable, type Table } from './tables.js';
 import { deploymentManifest, podManifest, testApi } from './test-fixtures.js';
 
