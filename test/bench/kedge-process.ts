@@ -1,10 +1,11 @@
 /** Runs the real `kedge` CLI as a child process: under tsx, as a plain bundle, or as the single executable. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { binaryName, linuxArch } from '../../server/api/distribution.js';
 import { createLoadClient, probe, type LoadClient } from './http.js';
 import type { Scope } from './scope.js';
 
@@ -22,8 +23,9 @@ export interface Runtime {
   description: string;
 }
 
+/** Where `npm run build` puts the single executable for this machine. */
 export function seaPath(): string {
-  return join(repoRoot, 'dist', `kedge-linux-${process.arch === 'x64' ? 'x64' : process.arch}`);
+  return join(repoRoot, 'dist', binaryName(linuxArch()));
 }
 
 /** Short paths: containerd socket paths must stay under 108 characters. */
@@ -65,7 +67,8 @@ export async function prepareRuntime(name: RuntimeName, workDir: string, nodeArg
     case 'sea': {
       const file = seaPath();
       if (!existsSync(file)) throw new Error(`${file} does not exist: run "npm run build" first, or choose --runtime tsx|bundle`);
-      return { name, file, args: [], isNode: false, description: `${file.slice(repoRoot.length + 1)} (single executable)` };
+      // dist/ is whatever was built last: say when, so a stale binary is noticed.
+      return { name, file, args: [], isNode: false, description: `${file.slice(repoRoot.length + 1)} (single executable built ${statSync(file).mtime.toISOString()})` };
     }
   }
 }

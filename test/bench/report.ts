@@ -59,7 +59,6 @@ export function renderTable(figures: Figure[]): string {
 
 export interface ScenarioRecord {
   name: string;
-  options: Record<string, unknown>;
   wallSeconds: number;
   details: Record<string, unknown>;
   error?: string;
@@ -69,7 +68,12 @@ export interface BenchResult {
   command: string;
   startedAt: string;
   finishedAt: string;
+  wallSeconds: number;
   machine: Machine;
+  /** How kedge was run: the runtimes compared and the one used everywhere else. */
+  runtimes: string[];
+  mainRuntime: string;
+  options: Record<string, unknown>;
   figures: Figure[];
   scenarios: ScenarioRecord[];
 }

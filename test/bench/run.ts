@@ -3,13 +3,13 @@
  * bench/results/latest.json. Not part of `npm test`; see `npm run bench -- --help`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { BenchContext, Scenario } from './context.js';
 import { containerdUnavailable, startBenchContainerd, type BenchContainerd } from './containerd.js';
 import { benchTempDir, prepareRuntime, removeDir, repoRoot, seaPath, type Runtime, type RuntimeName } from './kedge-process.js';
 import { describeMachine, machineLine } from './machine.js';
 import { benchUsage, parseBenchArgs } from './options.js';
-import { figure, formatNumber, renderTable, writeResult, type Figure, type ScenarioRecord } from './report.js';
+import { figure, formatNumber, renderTable, writeResult, type BenchResult, type Figure, type ScenarioRecord } from './report.js';
 import { Scope } from './scope.js';
 import { scenarios } from './scenarios/index.js';
 
@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     const why = s.unavailable?.() ?? null;
     const scope = new Scope(log);
     current = scope;
-    const record: ScenarioRecord = { name: s.name, options: {}, wallSeconds: 0, details: {} };
+    const record: ScenarioRecord = { name: s.name, wallSeconds: 0, details: {} };
     const t0 = performance.now();
     if (why) {
       log(`${s.name}: skipped (${why})`);
@@ -125,14 +125,21 @@ async function main(): Promise<number> {
   await finish();
   const used = await Promise.all([...runtimes.values()].map((p) => p.catch(() => undefined)));
   const out = resolve(repoRoot, opts.out);
-  writeResult(out, {
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  const result: BenchResult = {
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     startedAt,
     finishedAt: new Date().toISOString(),
+    wallSeconds: Math.round((Date.now() - Date.parse(startedAt)) / 1000),
     machine,
+    runtimes: used.filter(Boolean).map((u) => `${u!.name}: ${u!.description}`),
+    mainRuntime: opts.mainRuntime,
+    options: { ...opts },
     figures,
-    scenarios: records.map((r) => ({ ...r, options: { runtimes: used.filter(Boolean).map((u) => `${u!.name}: ${u!.description}`), main: opts.mainRuntime } })),
-  });
+    scenarios: records,
+  };
+  writeResult(out, result);
+  // Earlier runs stay beside the latest one, named by when they started.
+  writeResult(join(dirname(out), 'runs', `${startedAt.replace(/[:.]/g, '-')}.json`), result);
   process.stdout.write(`\n${machineLine(machine)}\n\n${renderTable(figures)}\n\nwritten to ${out.slice(repoRoot.length + 1)}\n`);
   return records.some((r) => r.error && !r.error.startsWith('skipped')) ? 1 : 0;
 }

@@ -11,7 +11,7 @@ import { summarize } from '../stats.js';
 
 export const apiP99TargetMs = 50;
 /** A run that has not finished by then is cut short and reported as such. */
-const deadlineMs = 180_000;
+const deadlineMs = 120_000;
 
 /** --cpu-prof for a server when --profile is given (written when it exits cleanly). */
 export function profileSpawn(ctx: BenchContext, name: string): { nodeArgs: string[] } | undefined {

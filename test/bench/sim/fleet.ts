@@ -1,5 +1,5 @@
 /** Simulated agents in child processes: grown in steps, driven and observed over IPC. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { caMatches, parseJoinToken } from '../../../shared/token.js';
 import { bundleModule } from '../bundled.js';
@@ -54,8 +54,16 @@ async function fetchCa(url: string, token: string): Promise<string> {
   return pem;
 }
 
+/** The soft limit on open files that this process (and so the server and the children) inherit. */
+export function openFileLimit(): number {
+  const r = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
+  const n = Number(r.stdout.trim());
+  return r.stdout.trim() === 'unlimited' ? Infinity : Number.isFinite(n) ? n : 1024;
+}
+
 export async function startFleet(o: { url: string; joinToken: string; workDir: string; heartbeatMs: number; perProcess: number; scope: Scope; log: (m: string) => void }) {
   if ((await probe(`${o.url}/readyz`)) !== 200) throw new Error(`${o.url} is not ready`);
+  const fdLimit = openFileLimit();
   const ca = await fetchCa(o.url, o.joinToken);
   const bundle = await bundleModule(join(import.meta.dirname, 'fleet-child.ts'), join(o.workDir, 'fleet-child'));
   const children: Child[] = [];
@@ -98,6 +106,10 @@ export async function startFleet(o: { url: string; joinToken: string; workDir: s
   return {
     /** Adds simulated nodes up to `total`, in children of at most perProcess nodes each. */
     grow(total: number, joinConcurrency = 8, connectConcurrency = 50) {
+      // The server holds one socket per node and each child one per node it runs, all under one limit.
+      if (total + 256 > fdLimit || o.perProcess + 64 > fdLimit) {
+        throw new Error(`ulimit -n is ${fdLimit}: too low for ${total} simulated nodes (${o.perProcess} per process); raise it (ulimit -n 65536) or pass a smaller --fleet`);
+      }
       for (let first = size; first < total; first += o.perProcess) {
         const count = Math.min(o.perProcess, total - first);
         const c = spawnChild(first, count);
