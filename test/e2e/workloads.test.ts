@@ -193,7 +193,8 @@ describe.skipIf(skip !== null)(`workloads: rolling updates, rollback, DaemonSets
     expect(status.code, status.output).toBe(0);
     expect(status.output).toContain('deployment "web" successfully rolled out');
     expect(seen.failures).toEqual([]);
-    expect(seen.rounds).toBeGreaterThan(5);
+    // Both versions seen is what proves the check overlapped the rollout; a fast rollout may take only a few rounds.
+    expect(seen.rounds).toBeGreaterThanOrEqual(2);
     expect(seen.served).toEqual(['v1', 'v2']);
     expect(await get(`http://127.0.0.1:${ports.v2}/`)).toBe('v2');
 
