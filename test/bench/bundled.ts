@@ -1,13 +1,15 @@
 /** Runs a bench module as production code runs: bundled by esbuild (no tsx, no keepNames helpers), in a child node. */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { repoRoot } from './kedge-process.js';
 
-export async function bundleModule(entry: string, outDir: string): Promise<string> {
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** Bundles `entry` into outDir (as `name`, default <entry>.mjs); native better-sqlite3 stays external, found through a node_modules link. */
+export async function bundleModule(entry: string, outDir: string, name = `${basename(entry, '.ts')}.mjs`): Promise<string> {
   mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `${basename(entry, '.ts')}.mjs`);
+  const out = join(outDir, name);
   await build({
     entryPoints: [entry],
     bundle: true,
@@ -16,6 +18,7 @@ export async function bundleModule(entry: string, outDir: string): Promise<strin
     target: 'node20',
     outfile: out,
     external: ['better-sqlite3'],
+    // CommonJS dependencies (aedes, mqtt…) call require(); an ES module bundle has none of its own.
     banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });

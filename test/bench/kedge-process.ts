@@ -1,15 +1,16 @@
 /** Runs the real `kedge` CLI as a child process: under tsx, as a plain bundle, or as the single executable. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
+import { bundleModule, repoRoot } from './bundled.js';
 import { binaryName, linuxArch } from '../../server/api/distribution.js';
+import { supervise, waitFor } from '../fixtures/child.js';
 import { createLoadClient, probe, type LoadClient } from './http.js';
 import type { Scope } from './scope.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+export { repoRoot };
 
 /** tsx: the development entry (bin/kedge.mjs); bundle: cli/main.ts bundled by esbuild, run by node; sea: dist/kedge-linux-*. */
 export type RuntimeName = 'tsx' | 'bundle' | 'sea';
@@ -35,23 +36,9 @@ export function benchTempDir(prefix: string): string {
   return mkdtempSync(join(base, `${prefix}-`));
 }
 
-/** Bundles cli/main.ts into dir/kedge.mjs; native better-sqlite3 stays external, found through a node_modules link. */
-export async function buildBundle(dir: string): Promise<string> {
-  const out = join(dir, 'kedge.mjs');
-  await build({
-    entryPoints: [join(repoRoot, 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    external: ['better-sqlite3'],
-    // CommonJS dependencies (aedes, mqtt…) call require(); an ES module bundle has none of its own.
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-  return out;
+/** cli/main.ts bundled into dir/kedge.mjs. */
+export function buildBundle(dir: string): Promise<string> {
+  return bundleModule(join(repoRoot, 'cli', 'main.ts'), dir, 'kedge.mjs');
 }
 
 export async function prepareRuntime(name: RuntimeName, workDir: string, nodeArgs: string[] = []): Promise<Runtime> {
@@ -106,48 +93,10 @@ export interface SpawnOptions {
 export function spawnKedge(rt: Runtime, args: string[], o: SpawnOptions = {}): KedgeProcess {
   const argv = [...(rt.isNode ? (o.nodeArgs ?? []) : []), ...rt.args, ...args];
   const child = spawn(rt.file, argv, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let bytes = 0;
-  const keep = (d: Buffer) => {
-    bytes += d.length;
-    const text = d.toString();
-    o.onOutput?.(text);
-    out += text;
-    if (out.length > 128 * 1024) out = out.slice(-64 * 1024);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    pid: child.pid!,
-    child,
-    output: () => out.slice(-64 * 1024),
-    outputBytes: () => bytes,
-    exited,
-    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(t);
-    },
-  };
+  return { pid: child.pid!, ...supervise(child, { keepBytes: 64 * 1024, graceMs: 15_000, onOutput: o.onOutput }) };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v as T;
-    } catch (e) {
-      lastErr = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}`);
-}
+export { waitFor };
 
 export interface ServerHandle {
   proc: KedgeProcess;

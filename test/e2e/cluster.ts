@@ -1,10 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { containerdPaths } from '../../agent/containerd/config.js';
 import { createApiClient, type ApiClient } from '../../shared/client.js';
+import { supervise, waitFor, type Proc } from '../fixtures/child.js';
+
+export { waitFor, type Proc };
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const kedgeBin = join(repoRoot, 'bin', 'kedge.mjs');
@@ -36,53 +39,15 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(base, `${prefix}-`));
 }
 
-export interface Proc {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
 /** Runs `kedge ARGS` as a child process, keeping its output for assertions and post-mortems. */
 export function startKedge(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [kedgeBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
+  return supervise(spawn(process.execPath, [kedgeBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Runs a kedge CLI command to completion. */
 export function kedge(args: string[], env: Record<string, string> = {}, input?: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [kedgeBin, ...args], { env: { ...process.env, ...env }, input, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v as T;
-    } catch (e) {
-      lastErr = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${(lastErr as Error).message})` : ''}`);
 }
 
 export function ctr(address: string, args: string[]): string {

@@ -7,6 +7,7 @@ import type { Pod } from '../../shared/pod.js';
 import { startTestContainerd, type TestContainerd } from '../fixtures/containerd.js';
 import { buildTestImage } from '../fixtures/image.js';
 import { e2eSkipReason, kedgeBin, runningTasks, tempDir, waitFor, type Proc } from './cluster.js';
+import { supervise } from '../fixtures/child.js';
 import { createNetnsLink, netnsSkipReason, type NetnsLink } from './netns.js';
 import { startServerOnly, type ServerOnly } from './server-only.js';
 
@@ -20,23 +21,7 @@ const node = 'part-1';
 
 /** `kedge agent` inside the namespace: its only way to the server is the veth pair. */
 function startAgentInNetns(link: NetnsLink, args: string[]): Proc {
-  const child = spawn('ip', ['netns', 'exec', link.ns, process.execPath, kedgeBin, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
+  return supervise(spawn('ip', ['netns', 'exec', link.ns, process.execPath, kedgeBin, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const readyOf = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready');
