@@ -12,8 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { ctr, e2eSkipReason, kedge, startCluster, waitFor, type Cluster } from '../e2e/cluster.js';
-import { buildTestImage } from '../fixtures/image.js';
+import { ctr, e2eSkipReason, kedge, startCluster, waitFor, type Cluster, withTestImages } from '../e2e/cluster.js';
 
 const deployment = `
 apiVersion: apps/v1
@@ -113,10 +112,7 @@ async function main(): Promise<number> {
   }
   if (opts.evictionTimeout) process.env.KEDGE_POD_EVICTION_TIMEOUT = opts.evictionTimeout;
   const c = await startCluster({
-    async prepareAgentDir(dir) {
-      mkdirSync(join(dir, 'images'), { recursive: true });
-      await buildTestImage({ outFile: join(dir, 'images', 'busybox-test.tar') });
-    },
+    prepareAgentDir: withTestImages(),
   });
   const env = { KUBECONFIG: c.kubeconfig };
   const manifest = join(c.dir, 'failover-bench.yaml');

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { buildTestImage } from '../fixtures/image.js';
-import { ctr, e2eSkipReason, kedge, startCluster, startKedge, waitFor, type Cluster } from './cluster.js';
+import { ctr, e2eSkipReason, kedge, startCluster, startKedge, waitFor, type Cluster, withTestImages } from './cluster.js';
 
 const skip = e2eSkipReason();
 
@@ -50,17 +49,11 @@ describe.skipIf(skip !== null)(`the kedge CLI against a real cluster${skip ? ` (
 
   beforeAll(async () => {
     c = await startCluster({
-      async prepareAgentDir(dir) {
-        mkdirSync(join(dir, 'images'), { recursive: true });
-        for (const tag of ['v1', 'v2']) await buildTestImage({ name: `docker.io/library/busybox:${tag}`, outFile: join(dir, 'images', `busybox-${tag}.tar`) });
-      },
+      prepareAgentDir: withTestImages({ name: 'docker.io/library/busybox:v1' }, { name: 'docker.io/library/busybox:v2' }),
     });
     env = { KUBECONFIG: c.kubeconfig };
     file = join(c.dir, 'web.yaml');
-    await waitFor('server-0 Ready', async () => {
-      const n = await c.client.get<Node>('Node', undefined, 'server-0').catch(() => undefined);
-      return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
-    }, 60_000);
+    await c.nodeReady('server-0');
   });
 
   afterAll(async () => {
@@ -169,12 +162,7 @@ describe.skipIf(skip !== null)(`the kedge CLI against a real cluster${skip ? ` (
     expect(kedge(['token', 'list'], env).stdout).toMatch(/\n[a-z0-9]{6}\s+\S+\s+\S+\s+e2e\n/);
     mkdirSync(join(c.dir, 'edge-1'), { recursive: true });
     const agent = c.startAgent('edge-1', ['--token', token]);
-    await waitFor('edge-1 Ready', async () => {
-      const n = await c.client.get<Node>('Node', undefined, 'edge-1').catch(() => undefined);
-      return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
-    }, 20_000).catch((e) => {
-      throw new Error(`${(e as Error).message}\nagent output:\n${agent.output()}`);
-    });
+    await c.nodeReady('edge-1', 20_000, () => `agent output:\n${agent.output()}`);
 
     const watch = startKedge(['get', 'pods', '-w', '-l', 'app=pinned'], env);
     try {

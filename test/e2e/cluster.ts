@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { containerdPaths } from '../../agent/containerd/config.js';
 import { createApiClient, type ApiClient } from '../../shared/client.js';
+import type { Node } from '../../shared/node.js';
 import { supervise, waitFor, type Proc } from '../fixtures/child.js';
+import { buildTestImage, type TestImageOptions } from '../fixtures/image.js';
 
 export { waitFor, type Proc };
 
@@ -80,7 +82,18 @@ export interface Cluster {
   client: ApiClient;
   agents: Map<string, Proc>;
   startAgent(name: string, extra?: string[]): Proc;
+  /** Waits for the node's Ready condition to be True; a timeout's error carries `diagnose()`'s output. */
+  nodeReady(name: string, timeoutMs?: number, diagnose?: () => string): Promise<Node>;
   stop(): Promise<void>;
+}
+
+/** A prepareAgentDir that puts test images (default: busybox:test) into the agent's air-gap folder. */
+export function withTestImages(...images: Omit<TestImageOptions, 'outFile'>[]): (dir: string) => Promise<void> {
+  const wanted = images.length ? images : [{}];
+  return async (dir) => {
+    mkdirSync(join(dir, 'images'), { recursive: true });
+    for (const [i, image] of wanted.entries()) await buildTestImage({ ...image, outFile: join(dir, 'images', `test-image-${i}.tar`) });
+  };
 }
 
 /** A server (with its own node "server-0") on loopback, in a fresh temp dir, with the test image in the air-gap folders. */
@@ -113,6 +126,14 @@ export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promi
       const p = startKedge(['agent', '--server', url, '--token', token, '--node-name', name, '--data-dir', join(dir, name), '--containerd-address', containerdAddress, ...extra]);
       agents.set(name, p);
       return p;
+    },
+    nodeReady(name: string, timeoutMs = 60_000, diagnose = () => `server output:\n${server.output().slice(-4000)}`) {
+      return waitFor(`${name} Ready`, async () => {
+        const n = await client.get<Node>('Node', undefined, name).catch(() => undefined);
+        return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? n : undefined;
+      }, timeoutMs).catch((e: Error) => {
+        throw new Error(`${e.message}\n${diagnose()}`);
+      });
     },
     async stop() {
       for (const a of agents.values()) await a.stop();

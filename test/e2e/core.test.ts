@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { buildTestImage } from '../fixtures/image.js';
-import { ctr, e2eSkipReason, kedge, runningTasks, startCluster, startKedge, waitFor, type Cluster } from './cluster.js';
+import { ctr, e2eSkipReason, kedge, runningTasks, startCluster, startKedge, waitFor, type Cluster, withTestImages } from './cluster.js';
 
 const skip = e2eSkipReason();
 
@@ -39,10 +38,7 @@ describe.skipIf(skip !== null)(`core: server + agent on real containerd and MQTT
 
   beforeAll(async () => {
     c = await startCluster({
-      async prepareAgentDir(dir) {
-        mkdirSync(join(dir, 'images'), { recursive: true });
-        await buildTestImage({ outFile: join(dir, 'images', 'busybox-test.tar') });
-      },
+      prepareAgentDir: withTestImages(),
     });
     env = { KUBECONFIG: c.kubeconfig };
     manifest = join(c.dir, 'hello.yaml');
@@ -54,12 +50,7 @@ describe.skipIf(skip !== null)(`core: server + agent on real containerd and MQTT
   });
 
   it('the server registers its own node, Ready, with arch, cpu and memory', async () => {
-    const node = await waitFor('server-0 Ready', async () => {
-      const n = await c.client.get<Node>('Node', undefined, 'server-0').catch(() => undefined);
-      return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? n : undefined;
-    }, 60_000).catch((e) => {
-      throw new Error(`${(e as Error).message}\n${c.server.output()}`);
-    });
+    const node = await c.nodeReady('server-0');
     expect(node.status?.nodeInfo?.architecture).toMatch(/amd64|arm64|arm/);
     expect(Number(node.status?.capacity?.cpu)).toBeGreaterThan(0);
     expect(node.status?.capacity?.memory).toMatch(/Ki$/);
@@ -72,12 +63,7 @@ describe.skipIf(skip !== null)(`core: server + agent on real containerd and MQTT
     mkdirSync(join(c.dir, 'edge-1'), { recursive: true });
     const t0 = Date.now();
     const agent = c.startAgent('edge-1');
-    await waitFor('edge-1 Ready', async () => {
-      const n = await c.client.get<Node>('Node', undefined, 'edge-1').catch(() => undefined);
-      return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
-    }, 10_000).catch((e) => {
-      throw new Error(`${(e as Error).message}\nagent output:\n${agent.output()}`);
-    });
+    await c.nodeReady('edge-1', 10_000, () => `agent output:\n${agent.output()}`);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const out = kedge(['get', 'nodes', '-o', 'wide'], env).stdout;
     expect(out).toMatch(/edge-1\s+Ready/);

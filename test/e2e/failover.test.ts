@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KEvent } from '../../shared/event.js';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { buildTestImage } from '../fixtures/image.js';
-import { ctr, e2eSkipReason, kedge, runningTasks, startCluster, waitFor, type Cluster, type Proc } from './cluster.js';
+import { ctr, e2eSkipReason, kedge, runningTasks, startCluster, waitFor, type Cluster, type Proc, withTestImages } from './cluster.js';
 
 const skip = e2eSkipReason();
 
@@ -62,10 +61,7 @@ describe.skipIf(skip !== null)(`failover: a killed agent's pods run elsewhere${s
 
   beforeAll(async () => {
     c = await startCluster({
-      async prepareAgentDir(dir) {
-        mkdirSync(join(dir, 'images'), { recursive: true });
-        await buildTestImage({ outFile: join(dir, 'images', 'busybox-test.tar') });
-      },
+      prepareAgentDir: withTestImages(),
     });
     env = { KUBECONFIG: c.kubeconfig };
     writeFileSync(join(c.dir, 'failover.yaml'), manifests);

@@ -1,11 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { buildTestImage } from '../fixtures/image.js';
-import { ctr, e2eSkipReason, kedge, startCluster, waitFor, type Cluster } from './cluster.js';
+import { ctr, e2eSkipReason, kedge, startCluster, waitFor, type Cluster, withTestImages } from './cluster.js';
 
 /** The kubectl to test with: $KUBECTL, else the one on PATH (any version from 1.20 on). */
 const kubectlBin = process.env.KUBECTL ?? 'kubectl';
@@ -63,17 +61,11 @@ describe.skipIf(skip !== null)(`kubectl against a real cluster${skip ? ` (skippe
 
   beforeAll(async () => {
     c = await startCluster({
-      async prepareAgentDir(dir) {
-        mkdirSync(join(dir, 'images'), { recursive: true });
-        for (const tag of ['v1', 'v2']) await buildTestImage({ name: `docker.io/library/busybox:${tag}`, outFile: join(dir, 'images', `busybox-${tag}.tar`) });
-      },
+      prepareAgentDir: withTestImages({ name: 'docker.io/library/busybox:v1' }, { name: 'docker.io/library/busybox:v2' }),
     });
     env = { KUBECONFIG: c.kubeconfig };
     file = join(c.dir, 'web.yaml');
-    await waitFor('server-0 Ready', async () => {
-      const n = await c.client.get<Node>('Node', undefined, 'server-0').catch(() => undefined);
-      return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
-    }, 60_000);
+    await c.nodeReady('server-0');
   });
 
   afterAll(async () => {

@@ -3,14 +3,13 @@
  * as env and files, limits, events. Every pod starts at once in beforeAll, so the file takes about
  * as long as its slowest case (the crash loop, ~35 s), not their sum.
  */
-import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KEvent } from '../../shared/event.js';
 import type { KObject } from '../../shared/meta.js';
 import type { Container, Pod, PodSpec } from '../../shared/pod.js';
-import { buildTestImage } from '../fixtures/image.js';
-import { ctr, e2eSkipReason, startCluster, waitFor, type Cluster } from './cluster.js';
+import { ctr, e2eSkipReason, startCluster, waitFor, type Cluster, withTestImages } from './cluster.js';
 
 const skip = e2eSkipReason();
 const plaintext = 'p4ss-w0rd-e2e';
@@ -51,10 +50,7 @@ describe.skipIf(skip !== null)(`pods on real containerd${skip ? ` (skipped: ${sk
 
   beforeAll(async () => {
     c = await startCluster({
-      async prepareAgentDir(dir) {
-        mkdirSync(join(dir, 'images'), { recursive: true });
-        await buildTestImage({ outFile: join(dir, 'images', 'busybox-test.tar') });
-      },
+      prepareAgentDir: withTestImages(),
     });
     await waitFor('node server-0', () => c.client.get('Node', undefined, 'server-0').then(() => true, () => false), 60_000);
     const create = (o: KObject) => c.client.create(o);

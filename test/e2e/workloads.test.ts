@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,7 @@ import type { Deployment } from '../../shared/deployment.js';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
-import { buildTestImage } from '../fixtures/image.js';
-import { ctr, e2eSkipReason, freePort, kedge, startKedge, waitFor, type Cluster, startCluster } from './cluster.js';
+import { ctr, e2eSkipReason, freePort, kedge, startKedge, waitFor, type Cluster, startCluster, withTestImages } from './cluster.js';
 
 /*
  * How "an HTTP check against the service never fails" is checked on one host.
@@ -142,12 +141,7 @@ describe.skipIf(skip !== null)(`workloads: rolling updates, rollback, DaemonSets
 
   beforeAll(async () => {
     c = await startCluster({
-      async prepareAgentDir(dir) {
-        mkdirSync(join(dir, 'images'), { recursive: true });
-        for (const v of ['v1', 'v2']) {
-          await buildTestImage({ outFile: join(dir, 'images', `web-${v}.tar`), name: `docker.io/kedge-test/web:${v}`, env: ['PATH=/bin'], cmd: ['sh', '-c', script(v)] });
-        }
-      },
+      prepareAgentDir: withTestImages(...['v1', 'v2'].map((v) => ({ name: `docker.io/kedge-test/web:${v}`, env: ['PATH=/bin'], cmd: ['sh', '-c', script(v)] }))),
     });
     env = { KUBECONFIG: c.kubeconfig };
     ports.v1 = await freePort();
