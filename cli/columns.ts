@@ -8,6 +8,7 @@ import { formatAge } from '../shared/age.js';
 import { eventColumns } from './event-columns.js';
 import { renderTable } from './table.js';
 import { daemonSetColumns, replicaSetColumns } from './workload-columns.js';
+import { formatLabelSelector } from '../shared/selector.js';
 
 /** Headers and a row function for one kind's table. */
 interface Columns {
@@ -77,13 +78,7 @@ export function podRestarts(p: Pod): string {
 }
 
 function selectorText(d: Deployment): string {
-  const parts = Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of d.spec.selector.matchExpressions ?? []) {
-    if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-  }
-  return parts.join(',') || none;
+  return formatLabelSelector(d.spec.selector) || none;
 }
 
 function columnsFor(kind: string, wide: boolean): Columns {

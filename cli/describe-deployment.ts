@@ -4,17 +4,12 @@ import type { ReplicaSet } from '../shared/replicaset.js';
 import { writeEvents } from './describe-events.js';
 import { writeContainer, writeVolumes } from './describe-pod.js';
 import { describeTime, describeWriter, keyValues } from './describe-writer.js';
+import { formatLabelSelector } from '../shared/selector.js';
 
 const revisionKey = 'deployment.kubernetes.io/revision';
 
 function selectorText(d: Deployment): string {
-  const parts = Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of d.spec.selector.matchExpressions ?? []) {
-    if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-  }
-  return parts.join(',') || '<none>';
+  return formatLabelSelector(d.spec.selector) || '<none>';
 }
 
 const rsLine = (rs: ReplicaSet) => `${rs.metadata.name} (${rs.status?.replicas ?? 0}/${rs.spec.replicas ?? 0} replicas created)`;

@@ -4,17 +4,12 @@ import type { KObject } from '../shared/meta.js';
 import type { PodTemplate } from '../shared/pod.js';
 import type { ReplicaSet } from '../shared/replicaset.js';
 import { formatAge } from '../shared/age.js';
+import { formatLabelSelector } from '../shared/selector.js';
 
 const none = '<none>';
 
 function selectorText(s: LabelSelectorSpec): string {
-  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of s.matchExpressions ?? []) {
-    if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-  }
-  return parts.join(',') || none;
+  return formatLabelSelector(s) || none;
 }
 
 function wideTail(t: PodTemplate, s: LabelSelectorSpec): string[] {

@@ -65,3 +65,21 @@ export function fromLabelSelector(sel: LabelSelectorSpec | undefined): Requireme
   }
   return reqs;
 }
+
+/**
+ * A structured selector as Kubernetes prints it (metav1.FormatLabelSelector): requirements sorted by
+ * key, set values sorted; "" when it selects everything.
+ */
+export function formatLabelSelector(sel: LabelSelectorSpec | undefined): string {
+  if (!sel) return '';
+  const parts: [string, string][] = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
+  for (const e of sel.matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(',');
+    const text = e.operator === 'Exists' ? e.key : e.operator === 'DoesNotExist' ? `!${e.key}` : `${e.key} ${e.operator.toLowerCase()} (${values})`;
+    parts.push([e.key, text]);
+  }
+  return parts
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map((p) => p[1])
+    .join(',');
+}

@@ -5,6 +5,7 @@ import type { KObject } from '../../shared/meta.js';
 import { applyPatch } from './patch.js';
 import { readJson } from './request-body.js';
 import type { ApiDeps } from './types.js';
+import { formatLabelSelector } from '../../shared/selector.js';
 
 /** Kinds with a `scale` subresource, by plural. */
 const scalable: Record<string, string> = { deployments: 'Deployment', replicasets: 'ReplicaSet' };
@@ -16,15 +17,7 @@ interface Scalable extends KObject {
 
 /** Kubernetes' FormatLabelSelector: "app=web,tier in (a,b)". */
 export function selectorString(sel: LabelSelectorSpec): string {
-  const parts = Object.entries(sel.matchLabels ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${[...(e.values ?? [])].sort().join(',')})`);
-  }
-  return parts.join(',');
+  return formatLabelSelector(sel);
 }
 
 export function toScale(o: Scalable) {

@@ -9,6 +9,7 @@ import type { Namespace } from '../../shared/namespace.js';
 import type { Node } from '../../shared/node.js';
 import type { Pod, PodTemplate } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
+import { formatLabelSelector } from '../../shared/selector.js';
 
 export interface ColumnDefinition {
   name: string;
@@ -34,14 +35,7 @@ const ageCol = col('Age', 'string', 'CreationTimestamp is a timestamp representi
 
 /** metav1.FormatLabelSelector: requirements sorted by key. */
 export function selectorText(sel: LabelSelectorSpec | undefined): string {
-  if (!sel) return none;
-  const parts: [string, string][] = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
-  for (const e of sel.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    const text = e.operator === 'Exists' ? e.key : e.operator === 'DoesNotExist' ? `!${e.key}` : `${e.key} ${e.operator.toLowerCase()} (${values})`;
-    parts.push([e.key, text]);
-  }
-  return parts.length ? parts.sort((a, b) => a[0].localeCompare(b[0])).map((p) => p[1]).join(',') : none;
+  return formatLabelSelector(sel) || none;
 }
 
 function templateCells(t: PodTemplate): string[] {
