@@ -51,13 +51,36 @@ export function createApiClient(opts: ClientOptions) {
   const base = new URL(opts.server);
   const mod = base.protocol === 'http:' ? http : https;
 
-  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  function urlFor(path: string, query: RequestOptions['query']): URL {
     const url = new URL(path, base);
-    for (const [k, v] of Object.entries(ro.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const headers: Record<string, string> = { accept: 'application/json', ...(ro.headers ?? {}) };
-    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  function headersFor(accept: string, extra: Record<string, string> = {}): Record<string, string> {
+    const headers: Record<string, string> = { accept, ...extra };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    return headers;
+  }
+
+  /** An error status's body is a Kubernetes Status: read it whole and turn it into the KedgeError it describes. */
+  function statusError(res: http.IncomingMessage): Promise<Error> {
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let body: unknown;
+        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = undefined; }
+        resolve(withSource(fromStatus(body, res.statusCode ?? 500), opts.source));
+      });
+    });
+  }
+
+  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+    const url = urlFor(path, ro.query);
+    const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const headers = headersFor('application/json', ro.headers);
+    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     return new Promise((resolve, reject) => {
       const req = mod.request(
         url,
@@ -92,20 +115,12 @@ export function createApiClient(opts: ClientOptions) {
 
   /** Streams newline-delimited watch events until `stop()` or the server ends the stream. */
   function watch<T = KObject>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void): { stop: () => void } {
-    const url = new URL(path, base);
-    for (const [k, v] of Object.entries({ ...query, watch: '1' })) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const url = urlFor(path, { ...query, watch: '1' });
+    const headers = headersFor('application/json');
     let stopped = false;
     const req = mod.request(url, { method: 'GET', headers, ca: opts.ca, rejectUnauthorized: !opts.insecure }, (res) => {
       if ((res.statusCode ?? 0) >= 400) {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          let body: unknown;
-          try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = undefined; }
-          onEnd?.(withSource(fromStatus(body, res.statusCode ?? 500), opts.source));
-        });
+        void statusError(res).then((e) => onEnd?.(e));
         return;
       }
       let buf = '';
@@ -132,22 +147,14 @@ export function createApiClient(opts: ClientOptions) {
    * end of the body; an error status rejects with the Status's message. `stop()` ends it early.
    */
   function stream(path: string, query: RequestOptions['query'], onData: (chunk: Buffer) => void): { done: Promise<void>; stop: () => void } {
-    const url = new URL(path, base);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: '*/*' };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const url = urlFor(path, query);
+    const headers = headersFor('*/*');
     let stopped = false;
     let req: http.ClientRequest | undefined;
     const done = new Promise<void>((resolve, reject) => {
       req = mod.request(url, { method: 'GET', headers, ca: opts.ca, rejectUnauthorized: !opts.insecure }, (res) => {
         if ((res.statusCode ?? 0) >= 400) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            let body: unknown;
-            try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = undefined; }
-            reject(withSource(fromStatus(body, res.statusCode ?? 500), opts.source));
-          });
+          void statusError(res).then(reject);
           return;
         }
         res.on('data', (c: Buffer) => onData(c));
