@@ -507,22 +507,26 @@ killtree() {
     kill -9 "$1" 2>/dev/null || true
 }
 
+# stop_pid PID TEXT: SIGTERM, up to 10 s, then SIGKILL — only if PID's command line still holds TEXT
+# (a stale pid file must not kill whatever process got the number since).
+stop_pid() {
+    [ -n "$1" ] && grep -qs "$2" "/proc/$1/cmdline" || return 0
+    kill "$1" 2>/dev/null || true
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ "${i}" -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 "$1" 2>/dev/null || true
+}
+
 # 1. kedge itself. It stops its own containerd when it stops cleanly; containers outlive it on purpose.
 if [ "${MANAGE_SERVICE}" = true ] && [ "${INIT}" = systemd ]; then
     systemctl stop "${SERVICE}" || true
 elif [ "${MANAGE_SERVICE}" = true ] && [ "${INIT}" = openrc ]; then
     rc-service "${SERVICE}" stop || true
 fi
-PID=$(cat "${PID_FILE}" 2>/dev/null || true)
-if [ -n "${PID}" ] && grep -qs "${KEDGE_BIN}" "/proc/${PID}/cmdline"; then
-    kill "${PID}" 2>/dev/null || true
-    i=0
-    while kill -0 "${PID}" 2>/dev/null && [ "${i}" -lt 100 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -9 "${PID}" 2>/dev/null || true
-fi
+stop_pid "$(cat "${PID_FILE}" 2>/dev/null || true)" "${KEDGE_BIN}"
 rm -f "${PID_FILE}"
 
 # 2. Containers in containerd's "kedge" namespace, through every containerd that still answers.
@@ -552,16 +556,7 @@ for SOCK in ${CONTAINERD_SOCKETS}; do
 done
 
 # 4. kedge's own containerd (started when no system one answered), if it is still there.
-CPID=$(cat "${AGENT_DATA_DIR}/containerd/containerd.pid" 2>/dev/null || true)
-if [ -n "${CPID}" ] && grep -qs "${AGENT_DATA_DIR}/containerd" "/proc/${CPID}/cmdline"; then
-    kill "${CPID}" 2>/dev/null || true
-    i=0
-    while kill -0 "${CPID}" 2>/dev/null && [ "${i}" -lt 100 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    kill -9 "${CPID}" 2>/dev/null || true
-fi
+stop_pid "$(cat "${AGENT_DATA_DIR}/containerd/containerd.pid" 2>/dev/null || true)" "${AGENT_DATA_DIR}/containerd"
 
 # 5. Container root filesystems still mounted under the agent's data dir or its containerd state
 #    on /run (named after the data dir's sha256, as the agent does), deepest first.
