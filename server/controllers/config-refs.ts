@@ -25,8 +25,3 @@ export function podConfigRefs(pod: Pod): ConfigRefs {
   }
   return { configMaps, secrets };
 }
-
-export function podUses(pod: Pod, kind: 'ConfigMap' | 'Secret', name: string): boolean {
-  const refs = podConfigRefs(pod);
-  return (kind === 'ConfigMap' ? refs.configMaps : refs.secrets).has(name);
-}

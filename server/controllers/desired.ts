@@ -2,10 +2,11 @@ import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { DesiredState } from '../../shared/messages.js';
 import type { Pod } from '../../shared/pod.js';
 import { topics } from '../../shared/topics.js';
+import { createHash } from 'node:crypto';
 import type { Store, StoreEvent } from '../store/types.js';
-import { podConfigRefs, podUses } from './config-refs.js';
+import { podConfigRefs } from './config-refs.js';
+import { createConfigUsers } from './config-users.js';
 import { createWorkQueue } from './queue.js';
-import { stableStringify } from './template-hash.js';
 
 export interface DesiredPublisherDeps {
   store: Store;
@@ -68,41 +69,43 @@ export function desiredStateFor(store: Store, node: string): Omit<DesiredState, 
  * or Secret reaches the nodes that use it (running containers keep their env, as in Kubernetes).
  */
 export function createDesiredPublisher(deps: DesiredPublisherDeps) {
+  /** A digest of what each node was last sent (a whole copy per node would cost megabytes in a fleet). */
   const sent = new Map<string, string>();
   const queue = createWorkQueue({ name: 'desired', reconcile: publishNode, log: deps.log, delayMs: 5 });
+  const configUsers = createConfigUsers(deps.store);
+  let started = false;
 
   async function publishNode(node: string) {
-    const state = desiredStateFor(deps.store, node);
-    const fingerprint = stableStringify(state);
-    if (sent.get(node) === fingerprint) return;
-    const msg: DesiredState = { ...state, revision: deps.store.currentResourceVersion() };
-    await deps.publish(topics.desired(node), JSON.stringify(msg), { retain: true, qos: 1 });
-    sent.set(node, fingerprint);
-  }
-
-  /** Nodes running a pod that uses this ConfigMap or Secret. */
-  function usersOf(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): Set<string> {
-    const nodes = new Set<string>();
-    for (const p of deps.store.list('Pod', { namespace }).items as Pod[]) {
-      if (p.spec.nodeName && podUses(p, kind, name)) nodes.add(p.spec.nodeName);
-    }
-    return nodes;
+    // Objects come out of the store with a stable key order, so equal states serialise equally.
+    const body = JSON.stringify(desiredStateFor(deps.store, node));
+    const digest = createHash('sha256').update(body).digest('base64');
+    if (sent.get(node) === digest) return;
+    const msg = `{"revision":${deps.store.currentResourceVersion()},${body.slice(1)}`;
+    await deps.publish(topics.desired(node), msg, { retain: true, qos: 1 });
+    sent.set(node, digest);
   }
 
   return {
     onEvent(e: StoreEvent) {
       const o = e.object;
+      configUsers.onEvent(e);
       if (o.kind === 'Pod') {
         const node = (o as Pod).spec.nodeName;
         if (node) queue.add(node);
       } else if (o.kind === 'Node' && e.type === 'ADDED') queue.add(o.metadata.name!);
+      else if (o.kind === 'Node' && e.type === 'DELETED') sent.delete(o.metadata.name!);
       else if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
-        for (const node of usersOf(o.kind, o.metadata.namespace ?? 'default', o.metadata.name!)) queue.add(node);
+        for (const node of configUsers.nodesUsing(o.kind, o.metadata.namespace ?? 'default', o.metadata.name!)) queue.add(node);
       }
     },
-    /** After a server restart the broker's retained messages are gone: publish every node's set again. */
+    /**
+     * After a server restart the broker's retained messages are gone: the first pass publishes every
+     * node's set. Later passes only retry nodes never sent (store events cover every change, and
+     * recomputing thousands of nodes every resync would stall the API).
+     */
     resync() {
-      for (const n of deps.store.list('Node').items) queue.add(n.metadata.name!);
+      for (const n of deps.store.list('Node').items) if (!started || !sent.has(n.metadata.name!)) queue.add(n.metadata.name!);
+      started = true;
     },
     /** Forget what was sent to a node so the next pass republishes (e.g. it reconnected). */
     invalidate(node: string) {

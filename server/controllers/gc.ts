@@ -1,39 +1,39 @@
 import { isKedgeError } from '../../shared/errors.js';
-import { kinds } from '../../shared/kinds.js';
-import type { Store, StoreEvent } from '../store/types.js';
+import type { StoreEvent } from '../store/types.js';
 import { createWorkQueue } from './queue.js';
 import type { ControllerDeps } from './deployment.js';
 
 /**
  * Garbage collection through ownerReferences (background propagation): when an owner goes, what it
- * owned goes after it. A periodic sweep also catches orphans left by a crash between the two.
+ * owned goes after it, unless another of its owners is still there. Work is keyed by the owner's uid
+ * and found through the store's owner index; the periodic pass catches orphans left by a crash
+ * between the two.
  */
 export function createGarbageCollector(deps: ControllerDeps) {
-  const queue = createWorkQueue({ name: 'gc', reconcile: sweep, log: deps.log });
+  const queue = createWorkQueue({ name: 'gc', reconcile: collect, log: deps.log });
 
-  function sweep(namespace: string) {
-    const alive = new Set<string>();
-    for (const k of kinds) for (const o of deps.store.list(k.kind, k.namespaced ? { namespace } : {}).items) alive.add(o.metadata.uid!);
-    for (const k of kinds.filter((k) => k.namespaced)) {
-      for (const o of deps.store.list(k.kind, { namespace }).items) {
-        const owners = o.metadata.ownerReferences ?? [];
-        if (owners.length === 0 || owners.some((r) => alive.has(r.uid))) continue;
-        try {
-          deps.store.delete(k.kind, namespace, o.metadata.name!);
-          deps.log?.(`gc: deleted ${k.kind.toLowerCase()} ${namespace}/${o.metadata.name} (owner gone)`);
-        } catch (e) {
-          if (!isKedgeError(e, 'NotFound')) throw e;
-        }
+  function collect(ownerUid: string) {
+    const { store } = deps;
+    if (store.uidExists(ownerUid)) return;
+    for (const o of store.ownedBy(ownerUid)) {
+      const others = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);
+      if (others.some((r) => store.uidExists(r.uid))) continue;
+      const namespace = o.metadata.namespace ?? '';
+      try {
+        store.delete(o.kind, namespace, o.metadata.name!);
+        deps.log?.(`gc: deleted ${o.kind.toLowerCase()} ${namespace ? `${namespace}/` : ''}${o.metadata.name} (owner gone)`);
+      } catch (e) {
+        if (!isKedgeError(e, 'NotFound')) throw e;
       }
     }
   }
 
   return {
     onEvent(e: StoreEvent) {
-      if (e.type === 'DELETED' && e.object.metadata.namespace) queue.add(e.object.metadata.namespace);
+      if (e.type === 'DELETED' && e.object.metadata.uid) queue.add(e.object.metadata.uid);
     },
     resync() {
-      for (const ns of deps.store.list('Namespace').items) queue.add(ns.metadata.name!);
+      for (const uid of deps.store.missingOwners()) queue.add(uid);
     },
     idle: () => queue.idle(),
     stop: () => queue.stop(),

@@ -10,7 +10,12 @@ export interface WorkQueueOptions {
   log?: (msg: string) => void;
   setTimer?: (fn: () => void, ms: number) => { unref?: () => void } & object;
   clearTimer?: (t: unknown) => void;
+  /** A drain longer than this lets I/O (API requests, MQTT) run before it goes on (default 10 ms). */
+  sliceMs?: number;
 }
+
+/** Lets pending I/O callbacks run: a long drain must not hold the API's requests back. */
+const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
 
 export function createWorkQueue(o: WorkQueueOptions) {
   const pending = new Set<string>();
@@ -33,8 +38,15 @@ export function createWorkQueue(o: WorkQueueOptions) {
     timer = undefined;
     if (running || stopped) return;
     running = true;
+    const sliceMs = o.sliceMs ?? 10;
+    let sliceStart = performance.now();
     try {
       while (pending.size > 0 && !stopped) {
+        if (performance.now() - sliceStart > sliceMs) {
+          await yieldToIo();
+          sliceStart = performance.now();
+          if (stopped) break;
+        }
         const key = pending.values().next().value as string;
         pending.delete(key);
         try {

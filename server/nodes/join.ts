@@ -23,16 +23,20 @@ export function createJoinHandler(deps: JoinDeps) {
   const random = deps.random ?? randomBytes;
   return async function join(req: JoinRequest, ctx: { host?: string } = {}): Promise<JoinResponse> {
     const existing = deps.store.getNodeCredentials(req.nodeName);
-    if (existing && !verifyPassword(req.nodePassword, existing.passwordHash)) {
+    if (existing && !(await verifyPassword(req.nodePassword, existing.passwordHash))) {
       throw new KedgeError(
         'Conflict',
         `node name ${req.nodeName} is already taken by another node (its node password does not match); choose another --node-name, or run "kedge delete node ${req.nodeName}" if that machine is gone`,
       );
     }
+    const passwordHash = existing?.passwordHash ?? (await hashPassword(req.nodePassword));
+    // The hash ran off the event loop: another join of this name may have registered meanwhile.
+    const current = deps.store.getNodeCredentials(req.nodeName);
+    if (current?.passwordHash !== existing?.passwordHash) return join(req, ctx);
     const mqttPassword = random(32).toString('hex');
     deps.store.putNodeCredentials({
       name: req.nodeName,
-      passwordHash: existing?.passwordHash ?? hashPassword(req.nodePassword),
+      passwordHash,
       mqttPasswordHash: sha256Hex(mqttPassword),
       createdAt: existing?.createdAt ?? now().toISOString(),
     });

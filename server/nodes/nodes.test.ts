@@ -47,6 +47,19 @@ describe('join', () => {
   });
 });
 
+describe('join, concurrently', () => {
+  it('two machines joining one new name at the same time: one gets it, the other is refused', async () => {
+    const { store, join } = setup();
+    const results = await Promise.allSettled([join({ nodeName: 'twin', nodePassword: 'a'.repeat(32) }), join({ nodeName: 'twin', nodePassword: 'b'.repeat(32) })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const won = results.findIndex((r) => r.status === 'fulfilled');
+    const lost = results[1 - won] as PromiseRejectedResult;
+    expect(String(lost.reason)).toMatch(/already taken/);
+    const mqtt = (results[won] as PromiseFulfilledResult<{ mqtt: { password: string } }>).value.mqtt.password;
+    expect(store.getNodeCredentials('twin')?.mqttPasswordHash).toBe(sha256Hex(mqtt));
+  });
+});
+
 describe('node tracker', () => {
   it('a report makes a node Ready with capacity; repeated identical reports write nothing', async () => {
     const { store, tracker, join } = setup();
@@ -77,6 +90,46 @@ describe('node tracker', () => {
     tracker.onReport('b', report('b'));
     tracker.onOnline('b', false);
     expect(ready(store.get('Node', '', 'b') as Node)).toBe('Unknown');
+  });
+});
+
+describe('node tracker in a fleet', () => {
+  it('an unchanged heartbeat of a Ready node neither reads nor writes the store; a changed one does', async () => {
+    const { store, tracker, join } = setup();
+    await join({ nodeName: 'pi', nodePassword: 'p'.repeat(32) });
+    tracker.onReport('pi', report('pi'));
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = (...a) => (reads++, get(...a));
+    let lists = 0;
+    const list = store.list.bind(store);
+    store.list = (...a) => (lists++, list(...a));
+    const rv = store.currentResourceVersion();
+    tracker.onReport('pi', report('pi', { cpu: { count: 4, model: 'Cortex-A72', load1: 3 } }));
+    expect(reads).toBe(0);
+    expect(store.currentResourceVersion()).toBe(rv);
+    tracker.onReport('pi', report('pi', { labels: { ...report('pi').labels, zone: 'barn' } }));
+    expect(reads).toBe(1);
+    expect((store.get('Node', '', 'pi') as Node).metadata.labels?.zone).toBe('barn');
+    // The per-second check walks its own list: one store listing per fullPassEvery ticks.
+    for (let i = 0; i < 29; i++) tracker.tick();
+    expect(lists).toBe(1);
+  });
+
+  it('a node another writer marked Ready is watched from the next full pass on', async () => {
+    const { store, tracker, join, clock } = setup();
+    await join({ nodeName: 'a', nodePassword: 'p'.repeat(32) });
+    tracker.onReport('a', report('a'));
+    tracker.onOnline('a', false);
+    tracker.tick(); // full pass: a is NotReady
+    // Someone else (an operator's PATCH) flips it back to Ready without a heartbeat.
+    const n = store.get('Node', '', 'a') as Node;
+    store.update({ ...n, status: { ...n.status, conditions: n.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'True' } : c)) } }, { subresource: 'status' });
+    clock.advance(31_000);
+    for (let i = 0; i < 29; i++) tracker.tick();
+    expect(ready(store.get('Node', '', 'a') as Node)).toBe('True');
+    tracker.tick(); // the 31st tick reads every node again
+    expect(ready(store.get('Node', '', 'a') as Node)).toBe('Unknown');
   });
 });
 

@@ -15,11 +15,15 @@ export interface NodeTrackerDeps {
   log?: (msg: string) => void;
   /** NodeReady / NodeNotReady Events. */
   events?: Pick<EventRecorder, 'record'>;
+  /** Every this many ticks, tick() reads all nodes from the store instead of its own list (default 30). */
+  fullPassEvery?: number;
 }
 
 interface Live {
   report?: NodeReport;
   lastSeen: number;
+  /** The report whose facts and labels the stored node is known to carry, with Ready=True. */
+  stored?: NodeReport;
 }
 
 /**
@@ -31,7 +35,15 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
   const heartbeatMs = deps.heartbeatMs ?? 10_000;
   const missed = deps.missed ?? 3;
   const started = now();
+  const fullPassEvery = deps.fullPassEvery ?? 30;
   const live = new Map<string, Live>();
+  /**
+   * Nodes the store shows Ready=True, as far as this tracker wrote or last read: the per-second check
+   * walks this set instead of decoding every Node (thousands in a fleet). A full pass now and then
+   * picks up what others wrote.
+   */
+  const ready = new Set<string>();
+  let ticks = 0;
 
   function getNode(name: string): Node | undefined {
     return deps.store.get('Node', '', name) as Node | undefined;
@@ -51,13 +63,33 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
     const node = getNode(name);
     if (!node) return;
     const want = ready ? 'True' : 'Unknown';
-    if (readyStatusOf(node) === want) return;
-    deps.store.update(flip(node, ready, why));
+    if (readyStatusOf(node) !== want) deps.store.update(flip(node, ready, why));
+    remember(name, ready);
+  }
+
+  function remember(name: string, isReady: boolean) {
+    if (isReady) ready.add(name);
+    else {
+      ready.delete(name);
+      const l = live.get(name);
+      if (l) l.stored = undefined;
+    }
+  }
+
+  /** Same facts and labels as the report the stored node already carries: nothing to read or write. */
+  function unchanged(name: string, report: NodeReport): boolean {
+    const stored = live.get(name)?.stored;
+    if (!stored || !ready.has(name)) return false;
+    return isDeepStrictEqual(report.labels, stored.labels) && isDeepStrictEqual(statusFromReport(report), statusFromReport(stored));
   }
 
   return {
     onReport(name: string, report: NodeReport) {
-      live.set(name, { report, lastSeen: now() });
+      // Heartbeats from a fleet arrive hundreds a second: most change nothing the store holds.
+      const fast = unchanged(name, report);
+      const entry: Live = { report, lastSeen: now(), stored: live.get(name)?.stored };
+      live.set(name, entry);
+      if (fast) return;
       const node = getNode(name);
       if (!node) return;
       const stable = statusFromReport(report);
@@ -66,10 +98,13 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
         !isDeepStrictEqual(labels, node.metadata.labels ?? {}) ||
         (Object.keys(stable) as (keyof typeof stable)[]).some((k) => !isDeepStrictEqual(stable[k], node.status?.[k])) ||
         readyStatusOf(node) !== 'True';
-      if (!changed) return;
-      let next: Node = { ...node, metadata: { ...node.metadata, labels }, status: { ...(node.status ?? {}), ...stable } };
-      if (readyStatusOf(node) !== 'True') next = flip(next, true);
-      deps.store.update(next);
+      if (changed) {
+        let next: Node = { ...node, metadata: { ...node.metadata, labels }, status: { ...(node.status ?? {}), ...stable } };
+        if (readyStatusOf(node) !== 'True') next = flip(next, true);
+        deps.store.update(next);
+      }
+      remember(name, true);
+      entry.stored = report;
     },
 
     /** The retained online flag or the last will. */
@@ -86,9 +121,11 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
     /** Marks nodes NotReady after `missed` heartbeats; call every second or so. */
     tick() {
       const t = now();
-      for (const node of deps.store.list('Node').items as Node[]) {
-        const name = node.metadata.name!;
-        if (readyStatusOf(node) !== 'True') continue;
+      if (ticks++ % fullPassEvery === 0) {
+        ready.clear();
+        for (const node of deps.store.list('Node').items as Node[]) if (readyStatusOf(node) === 'True') ready.add(node.metadata.name!);
+      }
+      for (const name of [...ready]) {
         const last = live.get(name)?.lastSeen ?? started;
         if (t - last > heartbeatMs * missed) setReady(name, false, `no heartbeat for ${Math.round((t - last) / 1000)}s`);
       }
@@ -115,6 +152,7 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
 
     forget(name: string) {
       live.delete(name);
+      ready.delete(name);
     },
   };
 }

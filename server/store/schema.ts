@@ -48,6 +48,22 @@ export const migrations: string[] = [
   `
   CREATE INDEX objects_pod_node ON objects (ifnull(json_extract(data, '$.spec.nodeName'), '')) WHERE kind = 'Pod';
   `,
+  // Who owns what (metadata.ownerReferences), so the garbage collector asks "what did this uid own"
+  // instead of decoding every object of a namespace on each deletion. Secrets are encrypted: the
+  // store adds theirs when it opens (owner-refs.ts).
+  `
+  CREATE TABLE owner_refs (
+    owner_uid TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    PRIMARY KEY (owner_uid, object_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX owner_refs_object ON owner_refs (object_id);
+  CREATE INDEX objects_uid ON objects (uid);
+  INSERT OR IGNORE INTO owner_refs (owner_uid, object_id)
+    SELECT json_extract(r.value, '$.uid'), o.id
+    FROM objects o, json_each(CASE WHEN o.kind = 'Secret' THEN '{}' ELSE o.data END, '$.metadata.ownerReferences') r
+    WHERE json_extract(r.value, '$.uid') IS NOT NULL;
+  `,
 ];
 
 /** Sets the connection's durability pragmas and brings the schema up to date. */

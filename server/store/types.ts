@@ -75,6 +75,11 @@ export interface Store {
   /** Subscribe to changes; with sinceResourceVersion, replays buffered changes after it (Gone → throws Expired/Conflict). */
   watch(listener: (e: StoreEvent) => void, opts?: { sinceResourceVersion?: number }): () => void;
   currentResourceVersion(): number;
+  /** Every object whose metadata.ownerReferences names this uid (any kind, any namespace). */
+  ownedBy(uid: string): KObject[];
+  /** Owner uids some object still names although no object has them (the garbage collector's work). */
+  missingOwners(): string[];
+  uidExists(uid: string): boolean;
   getNodeCredentials(name: string): NodeCredentials | undefined;
   putNodeCredentials(c: NodeCredentials): void;
   deleteNodeCredentials(name: string): void;
