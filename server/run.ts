@@ -93,6 +93,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     nodeView: (n) => tracker.view(n as Node),
     rpc,
     distribution: createDistribution({ dataDir: cfg.dataDir }),
+    connectedNodes: broker.connectedNodes,
     log,
   });
   const api = await serveApi(app, {

@@ -6,6 +6,7 @@ import { discoveryRoutes } from './discovery.js';
 import { downloadRoutes } from './download.js';
 import { joinRoutes } from './join.js';
 import { joinTokenRoutes } from './join-tokens.js';
+import { metricsRoutes } from './metrics.js';
 import { openApiRoutes } from './openapi.js';
 import { podExecRoutes } from './pod-exec.js';
 import { podLogRoutes } from './pod-logs.js';
@@ -39,6 +40,7 @@ export function createApi(deps: ApiDeps): Hono {
   if (deps.distribution) app.route('/', downloadRoutes({ ...deps, distribution: deps.distribution }));
   app.route('/', discoveryRoutes());
   app.route('/', openApiRoutes());
+  app.route('/', metricsRoutes({ connectedNodes: deps.connectedNodes }));
   app.route('/', scaleRoutes(deps));
   app.route('/', podLogRoutes(deps));
   app.route('/', podExecRoutes(deps));

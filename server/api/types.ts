@@ -27,4 +27,6 @@ export interface ApiDeps {
   rpc?: Pick<RpcClient, 'open' | 'collect'>;
   /** /kedge/v1/tokens (kedge token …) when given. */
   joinTokens?: Pick<JoinTokens, 'create' | 'list' | 'delete' | 'rotate'>;
+  /** Nodes connected to the broker, for GET /metrics. */
+  connectedNodes?: () => number;
 }

@@ -33,7 +33,7 @@ export interface BrokerStats {
 }
 
 /** An aedes broker on a TLS listener, one MQTT identity per node, each confined to its own topics. */
-export async function startBroker(opts: BrokerOptions): Promise<Broker & { readonly stats: Readonly<BrokerStats> }> {
+export async function startBroker(opts: BrokerOptions): Promise<Broker & { readonly stats: Readonly<BrokerStats>; connectedNodes(): number }> {
   const log = opts.log ?? (() => {});
   const stats: BrokerStats = { refusedConnections: 0, deniedPublishes: 0, deniedSubscriptions: 0, oversizedPayloads: 0, rateLimited: 0, oversizedPackets: 0 };
   const nodeOf = new WeakMap<Client, string>();
@@ -196,6 +196,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker & { reado
   return {
     port,
     stats,
+    connectedNodes: () => live.size,
     publish(topic, payload, o) {
       const packet: PublishPacket = {
         cmd: 'publish',

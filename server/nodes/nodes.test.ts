@@ -38,7 +38,7 @@ describe('join', () => {
     const res = await join({ nodeName: 'edge-1', nodePassword: 'p'.repeat(32) }, { host: 'pi.local:6443' });
     expect(res.mqtt.url).toBe('mqtts://pi.local:8883');
     const creds = store.getNodeCredentials('edge-1')!;
-    expect(creds.passwordHash).toMatch(/^scrypt\$/);
+    expect(creds.passwordHash).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(creds.mqttPasswordHash).toBe(sha256Hex(res.mqtt.password));
     expect(store.get('Node', '', 'edge-1')).toBeDefined();
     const again = await join({ nodeName: 'edge-1', nodePassword: 'p'.repeat(32) });

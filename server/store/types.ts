@@ -43,7 +43,7 @@ export interface ObjectCodec {
 
 export interface NodeCredentials {
   name: string;
-  /** scrypt hash of the node password, "scrypt$<salt b64>$<hash b64>". */
+  /** Slow hash of the node password: "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>" (older: "scrypt$<salt>$<hash>"). */
   passwordHash: string;
   /** sha256 hex of the node's MQTT password (a random secret, so a fast hash suffices). */
   mqttPasswordHash: string;

@@ -102,7 +102,7 @@ export const fleetScenario: Scenario = {
         });
         const joinMs = summarize(fleet.joinLatencies().slice(joinedBefore));
         d.join = { seconds: joined.seconds, latencyMs: joinMs, totals: joined.value };
-        ctx.report(figure('fleet', `${n} nodes: join+connect ${n - prev} nodes`, joined.seconds, 's', undefined, `${((n - prev) / joined.seconds).toFixed(1)} joins/s; join p50 ${Math.round(joinMs.p50)} ms (scrypt per node); ${joined.value.joinFailed} join and ${joined.value.connectFailed} connect failures; ${fleet.processes()} child processes`));
+        ctx.report(figure('fleet', `${n} nodes: join+connect ${n - prev} nodes`, joined.seconds, 's', undefined, `${((n - prev) / joined.seconds).toFixed(1)} joins/s; join p50 ${Math.round(joinMs.p50)} ms (password hash per node); ${joined.value.joinFailed} join and ${joined.value.connectFailed} connect failures; ${fleet.processes()} child processes`));
         if (joined.value.joined < n) throw new Error(`only ${joined.value.joined} of ${n} nodes joined: ${joined.value.lastError ?? ''}`);
 
         const ready = await phase(ctx, `${n}: nodes Ready`, deadline, status, () => waitFor(`${n} nodes Ready`, async () => (await readyNodes(server)) >= n, 24 * 3600_000, 3000));
@@ -156,13 +156,38 @@ export const fleetScenario: Scenario = {
       ctx.report(figure('fleet', `${n} nodes: status lag p50`, l.p50, 'ms', undefined, `${l.n} restarts reported at ${ctx.opts.changesPerSecond}/s; lag = node publishes the change → bench sees it in an API watch`));
       ctx.report(figure('fleet', `${n} nodes: status lag p99`, l.p99, 'ms', { op: '<=', value: lagTargetMs }, `max ${Math.round(l.max)} ms`));
       ctx.report(figure('fleet', `${n} nodes: API p99 during the fleet`, api.all.p99, 'ms', { op: '<=', value: fleetApiTargetMs }, `${api.all.n} requests, p50 ${Math.round(api.all.p50)} ms, max ${Math.round(api.all.max)} ms; p99 by request: ${Object.entries(api.byOp).map(([k, v]) => `${k} ${Math.round(v.p99)} ms`).join(', ')}`));
-      Object.assign(d, { rssMB: r, lagMs: l, api, cpuSeconds: cpu1.self - cpu0.self, wallSeconds: wall, simChildRssMB: totals.childRssMB, simErrors: totals.errors, simLastError: totals.lastError });
+      const mem = await serverMemory(server);
+      ctx.report(figure('fleet', `${n} nodes: where the server's memory is`, mem.rssMB, 'MB', undefined, mem.text));
+      Object.assign(d, { memory: mem, rssMB: r, lagMs: l, api, cpuSeconds: cpu1.self - cpu0.self, wallSeconds: wall, simChildRssMB: totals.childRssMB, simErrors: totals.errors, simLastError: totals.lastError });
       if (ctx.opts.heapSnapshot && n === sizes.at(-1)) d.heapSnapshot = await heapSnapshot(ctx, server);
     }
     writeFileSync(join(ctx.resultsDir, 'fleet-server-tail.log'), server.proc.output().slice(-20000));
     return details;
   },
 };
+
+/** The server's own account of its memory (GET /metrics), to say what an RSS figure is made of. */
+async function serverMemory(server: ServerHandle) {
+  const r = await server.client.request('GET', '/metrics');
+  const v = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(r.text)?.[1] ?? NaN) / MB;
+  const m = {
+    rssMB: v('process_resident_memory_bytes'),
+    anonMB: v('kedge_process_resident_anon_bytes'),
+    fileMB: v('kedge_process_resident_file_bytes'),
+    heapUsedMB: v('nodejs_heap_size_used_bytes'),
+    heapTotalMB: v('nodejs_heap_size_total_bytes'),
+    arrayBuffersMB: v('kedge_nodejs_array_buffers_bytes'),
+    connected: v('kedge_mqtt_connected_nodes') * MB,
+  };
+  // What is anonymous but neither V8's heap nor buffers: malloc'd native state (OpenSSL per TLS connection, SQLite).
+  const nativeMB = m.anonMB - m.heapTotalMB - m.arrayBuffersMB;
+  const f = (x: number) => Math.round(x);
+  return {
+    ...m,
+    nativeMB,
+    text: `file-backed ${f(m.fileMB)} MB (the executable); V8 heap ${f(m.heapUsedMB)} MB used of ${f(m.heapTotalMB)} MB committed; buffers ${f(m.arrayBuffersMB)} MB; other native ${f(nativeMB)} MB (OpenSSL state of ${m.connected} TLS connections, SQLite, libuv) = ${f(nativeMB / Math.max(1, m.connected) * 1024)} KB per connection`,
+  };
+}
 
 /** SIGUSR2 makes the server (started with --heapsnapshot-signal) write a snapshot into the profiles dir. */
 async function heapSnapshot(ctx: BenchContext, server: ServerHandle): Promise<string> {
