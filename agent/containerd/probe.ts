@@ -1,6 +1,6 @@
 /** Is a containerd listening at this socket, and which version is it? */
 import { connect } from 'node:net';
-import { execa } from 'execa';
+import { runProcess } from '../runtime/ctr/run-process.js';
 import { parseServerVersion } from '../runtime/ctr/table.js';
 
 /** A cheap check (no process spawned): does something accept connections on the unix socket? */
@@ -18,9 +18,11 @@ export type VersionProbe = { ok: true; version: string } | { ok: false; error: s
 
 /** `ctr -a ADDRESS version`; the server part must answer. */
 export async function containerdVersion(ctrPath: string, address: string, timeoutMs = 8000): Promise<VersionProbe> {
-  const r = await execa(ctrPath, ['-a', address, '--connect-timeout', '3s', 'version'], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
-  const version = r.exitCode === 0 ? parseServerVersion(String(r.stdout)) : null;
+  const r = await runProcess(ctrPath, ['-a', address, '--connect-timeout', '3s', 'version'], { timeoutMs });
+  const version = r.exitCode === 0 ? parseServerVersion(r.stdout) : null;
   if (version) return { ok: true, version };
-  const err = String(r.stderr).trim().split('\n').at(-1) || r.shortMessage || `exit code ${r.exitCode}`;
+  const err =
+    r.stderr.trim().split('\n').at(-1) ||
+    (r.spawnError ? r.spawnError.message : r.timedOut ? `no answer within ${timeoutMs} ms` : r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`);
   return { ok: false, error: err.replace(/^ctr: /, '') };
 }

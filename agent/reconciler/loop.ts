@@ -34,6 +34,11 @@ export interface ReconcilerOptions {
   log?: (msg: string) => void;
   /** Slow safety-net period; spawning ctr costs CPU on a Pi, so not shorter than a few seconds. */
   intervalMs?: number;
+  /**
+   * The safety net while the driver streams exits without a gap: then a listing only catches what
+   * changed behind kedge's back (ctr by hand), and each one spawns ctr twice.
+   */
+  streamedIntervalMs?: number;
   /** Pod statuses that changed since last time. */
   onStatusChange?: (changed: PodStatusEntry[]) => void;
   /** A pod's last container is gone (its logs may go too). */
@@ -105,6 +110,8 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   const published = new Map<string, { json: string; status: PodStatus }>();
   let current: PodStatusEntry[] = [];
   let wake: { handle: unknown; at: number } | undefined;
+  // When the last pass listed containers, and which exit stream was live then.
+  let lastList: { at: number; stream: number | null } | undefined;
 
   /** One timer for the next back-off to end (restart, create or pull retry), so it is not left to the slow interval. */
   function scheduleWake(): void {
@@ -196,6 +203,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     // One snapshot per pass: a desired state arriving mid-pass gets its own pass.
     const desired = desiredNow;
     if (!desired) return;
+    lastList = { at: now(), stream: o.driver.exitStreamGeneration?.() ?? null };
     let actual = await list();
     if (!actual) return;
     observe(state, desired, actual, now(), o.nodeName);
@@ -245,6 +253,13 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     } while (again && !stopped);
   }
 
+  /** The timer's pass, skipped while the exit stream that was live at the last listing still is, for a while. */
+  function onTimer(): void {
+    const stream = o.driver.exitStreamGeneration?.() ?? null;
+    const fresh = lastList && stream !== null && lastList.stream === stream && now() - lastList.at < (o.streamedIntervalMs ?? 60_000);
+    if (!fresh) trigger('timer');
+  }
+
   function trigger(_reason: string): void {
     if (stopped) return;
     if (running) {
@@ -265,7 +280,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
         recordExit(state, e, now());
         trigger(`container ${e.id} exited (${e.exitCode})`);
       });
-      timer = setInterval(() => trigger('timer'), o.intervalMs ?? 10_000);
+      timer = setInterval(onTimer, o.intervalMs ?? 10_000);
       trigger('start');
     },
     setDesired(pods, config = {}) {

@@ -67,6 +67,11 @@ export interface RuntimeDriver {
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
   /** Task exits as they happen. */
   onExit(listener: (e: TaskExit) => void): () => void;
+  /**
+   * Which unbroken stream of exits onExit is fed by (a new value after each gap), or null while
+   * none is; without it, exits may be missed at any time and the reconciler lists often.
+   */
+  exitStreamGeneration?(): number | null;
   exec(id: string, args: string[], timeoutMs?: number): Promise<ExecResult>;
   close(): Promise<void>;
 }

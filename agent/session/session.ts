@@ -78,6 +78,8 @@ export function createSession(o: SessionOptions): Session {
       protocolVersion: 4, // aedes speaks MQTT 3.1.1
       reconnectPeriod: 0,
       connectTimeout: 15_000,
+      // mqtt-packet's default pre-builds 65,536 two-byte Buffers (~6 MB of heap) to save an allocation per packet id.
+      writeCache: false,
       will: { topic: topics.online(node), payload: Buffer.from('0'), qos: 1, retain: true },
       ...(creds.ca ? { ca: creds.ca, rejectUnauthorized: true } : {}),
     };

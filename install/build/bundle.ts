@@ -45,6 +45,10 @@ export async function bundleCli(repoRoot: string, outFile: string): Promise<void
     define: { 'import.meta.dirname': 'undefined' },
     sourcemap: false,
     legalComments: 'none',
+    // No comments or indentation: the script's source stays in memory in every kedge process, and
+    // one non-Latin-1 character in a comment makes V8 hold all of it as two bytes per character
+    // (an idle agent: 9 MB of source instead of 3 MB). Names stay, so stack traces still read.
+    minifyWhitespace: true,
     logLevel: 'silent',
     plugins: [absentModules],
   });

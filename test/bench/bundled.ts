@@ -18,6 +18,8 @@ export async function bundleModule(entry: string, outDir: string, name = `${base
     target: 'node20',
     outfile: out,
     external: ['better-sqlite3'],
+    // As install/build/bundle.ts does for the single executable: the source stays in memory, see there.
+    minifyWhitespace: true,
     // CommonJS dependencies (aedes, mqtt…) call require(); an ES module bundle has none of its own.
     banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
     logLevel: 'warning',

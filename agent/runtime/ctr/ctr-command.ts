@@ -1,6 +1,6 @@
 /** Runs one `ctr -a ADDRESS -n NAMESPACE …` with a timeout; the only place the driver spawns ctr. */
-import { execa } from 'execa';
 import { KedgeError } from '../../../shared/errors.js';
+import { runProcess } from './run-process.js';
 
 export interface CtrResult {
   stdout: string;
@@ -36,19 +36,15 @@ export function createCtrRunner(o: { address: string; namespace: string; ctrPath
   const base = { file: o.ctrPath, args: ['-a', o.address, '-n', o.namespace, '--connect-timeout', '5s'] };
   async function run(args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<CtrResult> {
     const timeout = opts.timeoutMs ?? defaultTimeoutMs;
-    const r = await execa(base.file, [...base.args, ...args], {
-      reject: false,
-      timeout,
-      stripFinalNewline: false,
-      ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
-    });
+    const r = await runProcess(base.file, [...base.args, ...args], { timeoutMs: timeout, ...(opts.input !== undefined ? { input: opts.input } : {}) });
     if (r.timedOut) {
       throw new KedgeError('Timeout', `ctr ${args.slice(0, 2).join(' ')} did not finish within ${timeout} ms (containerd at ${o.address})`);
     }
-    if (r.failed && r.exitCode === undefined) {
-      throw new KedgeError('ServiceUnavailable', `cannot run ${base.file}: ${r.shortMessage}`, { cause: r.cause });
+    if (r.spawnError || r.exitCode === null) {
+      const why = r.spawnError?.message ?? `killed by ${r.signal}`;
+      throw new KedgeError('ServiceUnavailable', `cannot run ${base.file}: ${why}`, { cause: r.spawnError });
     }
-    return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
   }
   async function ok(args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<string> {
     const r = await run(args, opts);

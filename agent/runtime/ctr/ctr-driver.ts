@@ -189,6 +189,8 @@ export function createCtrDriver(o: CtrDriverOptions): RuntimeDriver {
       return exits.subscribe(listener);
     },
 
+    exitStreamGeneration: () => exits.generation(),
+
     async exec(id, args, execTimeoutMs = 30_000): Promise<ExecResult> {
       checkId(id);
       if (args.length === 0) throw new KedgeError('Invalid', `exec in ${id}: command must not be empty`);

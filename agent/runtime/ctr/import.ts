@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { execa } from 'execa';
 import { KedgeError } from '../../../shared/errors.js';
 import { ctrMessage, type CtrRunner } from './ctr-command.js';
+import { describeFailure, startProcess } from './run-process.js';
 import { parseImportedNames } from './table.js';
 
 export type TarballKind = 'tar' | 'gzip' | 'zstd';
@@ -26,32 +26,32 @@ export async function importTarball(ctr: CtrRunner, tarPath: string, zstdPath: s
     throw new KedgeError('NotFound', `image tarball ${tarPath} cannot be read: ${(err as Error).message}`, { cause: err });
   }
   const args = [...ctr.base.args, 'images', 'import', kind === 'tar' ? tarPath : '-'];
-  const sub = execa(ctr.base.file, args, { reject: false, timeout: timeoutMs, stdin: kind === 'tar' ? 'ignore' : 'pipe' });
+  const sub = startProcess(ctr.base.file, args, { timeoutMs, stdin: kind === 'tar' ? 'ignore' : 'pipe' });
   let feedError: Error | null = null;
   if (kind === 'gzip') {
-    await pipeline(createReadStream(tarPath), createGunzip(), sub.stdin!).catch((err: Error) => { feedError = err; sub.kill(); });
+    await pipeline(createReadStream(tarPath), createGunzip(), sub.child.stdin!).catch((err: Error) => { feedError = err; sub.child.kill(); });
   } else if (kind === 'zstd') {
-    const z = execa(zstdPath, ['-dc', tarPath], { reject: false, stdout: 'pipe', stdin: 'ignore', buffer: { stdout: false } });
-    await pipeline(z.stdout!, sub.stdin!).catch((err: Error) => { feedError = err; sub.kill(); });
-    const zr = await z;
-    if (zr.failed) {
-      sub.kill();
-      await sub;
-      const why = (zr.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+    const z = startProcess(zstdPath, ['-dc', tarPath], { collectStdout: false });
+    await pipeline(z.child.stdout!, sub.child.stdin!).catch((err: Error) => { feedError = err; sub.child.kill(); });
+    const zr = await z.done;
+    if (zr.exitCode !== 0) {
+      sub.child.kill();
+      await sub.done;
+      const why = zr.spawnError?.code === 'ENOENT'
         ? `the ${zstdPath} binary is not installed (install zstd, or ship the image as .tar or .tar.gz)`
-        : String(zr.stderr).trim() || zr.shortMessage;
+        : zr.stderr.trim() || describeFailure(zstdPath, zr);
       throw new KedgeError('Invalid', `cannot decompress image tarball ${tarPath}: ${why}`);
     }
   }
-  const r = await sub;
+  const r = await sub.done;
   if (r.timedOut) throw new KedgeError('Timeout', `importing ${tarPath} took longer than ${timeoutMs} ms`);
   const failure = feedError as Error | null;
   if (r.exitCode !== 0 || failure) {
     // ctr's own complaint explains more than the EPIPE our feeder then sees.
-    const why = (r.exitCode !== 0 ? ctrMessage(String(r.stderr)) : '') || failure?.message || r.shortMessage;
+    const why = (r.exitCode !== 0 ? ctrMessage(r.stderr) : '') || failure?.message || describeFailure(ctr.base.file, r);
     throw new KedgeError('Invalid', `cannot import image tarball ${tarPath}: ${why}`);
   }
-  const names = parseImportedNames(String(r.stdout));
-  if (names.length === 0) throw new KedgeError('Invalid', `image tarball ${tarPath} held no named image (ctr said: ${String(r.stdout).trim() || 'nothing'})`);
+  const names = parseImportedNames(r.stdout);
+  if (names.length === 0) throw new KedgeError('Invalid', `image tarball ${tarPath} held no named image (ctr said: ${r.stdout.trim() || 'nothing'})`);
   return names;
 }
