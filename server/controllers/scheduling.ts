@@ -26,14 +26,34 @@ export function createSchedulingController(deps: SchedulingDeps) {
   const now = deps.now ?? (() => new Date());
   const tolerationSeconds = Math.round((deps.podEvictionTimeoutMs ?? defaultPodEvictionTimeoutMs) / 1000);
   const queue = createWorkQueue({ name: 'scheduler', reconcile: run, log: deps.log, delayMs: 20 });
+  /**
+   * As Kubernetes' scheduling queue does: a pod found unschedulable waits until the cluster changes
+   * (a node, a pod leaving, the periodic resync) instead of being tried again with every new pod.
+   * Between such changes a pass looks only at the pods that arrived since the last one; with
+   * thousands of pods pending, trying them all on each create would stall the API.
+   */
+  let everything = true;
+  const arrived = new Set<string>();
+
+  function pendingPods(store: Store): Pod[] {
+    if (everything) {
+      everything = false;
+      arrived.clear();
+      // Indexed (spec.nodeName ""): most full passes (node changes, resyncs) find nothing pending.
+      return store.list('Pod', { fields: { 'spec.nodeName': '' } }).items as Pod[];
+    }
+    const keys = [...arrived];
+    arrived.clear();
+    return keys.map((k) => store.get('Pod', k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1)) as Pod | undefined).filter((p): p is Pod => !!p && !p.spec.nodeName);
+  }
 
   function run() {
     const store: Store = deps.store;
-    // Indexed (spec.nodeName ""): most runs (node changes, resyncs) find nothing pending and must not decode every pod.
-    const pending = (store.list('Pod', { fields: { 'spec.nodeName': '' } }).items as Pod[]).filter((p) => !p.metadata.deletionTimestamp);
+    const pending = pendingPods(store).filter((p) => !p.metadata.deletionTimestamp);
     if (pending.length === 0) return;
     const nodes = (store.list('Node').items as Node[]).map((n) => deps.nodeView?.(n) ?? n);
-    const placed = (store.list('Pod').items as Pod[]).filter((p) => p.spec.nodeName);
+    // With no nodes nothing fits: the placed pods need not be read (every pod, in a big cluster).
+    const placed = nodes.length === 0 ? [] : (store.list('Pod').items as Pod[]).filter((p) => p.spec.nodeName);
     const result = schedule(nodes, placed, pending);
     const byKey = new Map(pending.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
     const t = now().toISOString();
@@ -59,14 +79,29 @@ export function createSchedulingController(deps: SchedulingDeps) {
   return {
     onEvent(e: StoreEvent) {
       const o = e.object;
-      if (o.kind === 'Pod' && e.type !== 'DELETED' && !(o as Pod).spec.nodeName) queue.add('all');
-      else if (o.kind === 'Pod' && e.type === 'DELETED') queue.add('all');
-      else if (o.kind === 'Node') queue.add('all');
+      if (o.kind === 'Pod') {
+        const pod = o as Pod;
+        if (e.type === 'DELETED') {
+          // A bound pod leaving frees room for those waiting.
+          if (pod.spec.nodeName) everything = true;
+        } else if (!pod.spec.nodeName && !(e.type === 'MODIFIED' && unschedulable(pod))) arrived.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+        else return;
+      } else if (o.kind === 'Node') everything = true;
+      else return;
+      queue.add('all');
     },
-    resync: () => queue.add('all'),
+    resync() {
+      everything = true;
+      queue.add('all');
+    },
     idle: () => queue.idle(),
     stop: () => queue.stop(),
   };
+}
+
+/** Marked unschedulable by an earlier pass: its own status writes must not start another. */
+function unschedulable(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable') ?? false;
 }
 
 function setCondition(pod: Pod, c: Condition): Condition[] {
