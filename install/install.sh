@@ -691,8 +691,10 @@ log_hint() {
     esac
 }
 
+# Whether the process we just started is gone. Not running_in_background: for a moment after the
+# fork its command line is still the start script's, not kedge's.
 service_died() {
-    [ "${INIT}" = none ] && ! running_in_background
+    [ "${INIT}" = none ] && ! { [ -f "${PID_FILE}" ] && kill -0 "$(cat "${PID_FILE}")" 2>/dev/null; }
 }
 
 wait_ready() {

@@ -138,8 +138,9 @@ export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promi
     async stop() {
       for (const a of agents.values()) await a.stop();
       await server.stop();
-      killLeftoverTasks(agentDataDir);
+      // containerd first: a task it was still starting would otherwise get its shim after the sweep.
       killContainerd(agentDataDir);
+      killLeftoverTasks(agentDataDir);
       if (!process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -183,6 +184,21 @@ export function killLeftoverTasks(agentDataDir: string): void {
       spawnSync('umount', ['-l', join(dir, 'rootfs')]);
     }
   }
+  killShimsOf(containerdPaths(agentDataDir).address);
+}
+
+/** Shims whose task directory is already gone (a clean-up cut short) are found by their -address. */
+function killShimsOf(address: string): void {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const args = readFileSafe(join('/proc', pid, 'cmdline')).split('\0');
+    if (!args[0]?.endsWith('containerd-shim-runc-v2')) continue;
+    if (args[args.indexOf('-address') + 1] !== address) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 function readFileSafe(path: string): string {
@@ -195,5 +211,7 @@ function readFileSafe(path: string): string {
 
 /** The agent leaves its containerd child running on purpose (edge autonomy); tests must not. */
 export function killContainerd(agentDataDir: string): void {
-  spawnSync('pkill', ['-f', `containerd --config ${join(agentDataDir, 'containerd')}`]);
+  const pattern = `containerd --config ${join(agentDataDir, 'containerd')}`;
+  spawnSync('pkill', ['-KILL', '-f', pattern]);
+  for (let i = 0; i < 20 && spawnSync('pgrep', ['-f', pattern]).status === 0; i++) spawnSync('sleep', ['0.1']);
 }
