@@ -35,7 +35,7 @@ export const agentIdleScenario: Scenario = {
         }),
       ),
     );
-    agents.forEach((a, i) => ctx.report(figure('agent-idle', `${a.rt.name}: agent start → node Ready`, readyMs[i]!, 'ms', undefined, 'first join (scrypt on the server), containerd found, first heartbeat; agents started side by side')));
+    agents.forEach((a, i) => ctx.report(figure('agent-idle', `${a.rt.name}: agent start → node Ready`, readyMs[i]!, 'ms', undefined, 'first join (password hash on the server), containerd found, first heartbeat; agents started side by side')));
     for (const a of agents) {
       for (let i = 0; i < ctx.opts.agentPods; i++) await createPod(server.client, sleeperPod(`${a.name}-${i}`, { nodeName: a.name, labels: { node: a.name } }));
     }
