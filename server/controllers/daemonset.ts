@@ -15,7 +15,7 @@ export function createDaemonSetController(deps: ControllerDeps) {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
   const { store } = deps;
-  const queue = createWorkQueue({ name: 'daemonset', reconcile, log: deps.log });
+  const queue = createWorkQueue({ name: 'daemonset', reconcile: (key) => deps.store.batch(() => reconcile(key)), log: deps.log });
   const requeue = createRequeue(queue);
 
   function reconcile(key: string) {

@@ -25,7 +25,7 @@ export interface ControllerDeps {
 export function createDeploymentController(deps: ControllerDeps) {
   const now = deps.now ?? (() => new Date());
   const { store } = deps;
-  const queue = createWorkQueue({ name: 'deployment', reconcile, log: deps.log });
+  const queue = createWorkQueue({ name: 'deployment', reconcile: (key) => deps.store.batch(() => reconcile(key)), log: deps.log });
   const requeue = createRequeue(queue);
 
   // Synchronous from read to write: nothing else touches the store in between.

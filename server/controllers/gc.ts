@@ -10,7 +10,7 @@ import type { ControllerDeps } from './deployment.js';
  * between the two.
  */
 export function createGarbageCollector(deps: ControllerDeps) {
-  const queue = createWorkQueue({ name: 'gc', reconcile: collect, log: deps.log });
+  const queue = createWorkQueue({ name: 'gc', reconcile: (uid) => deps.store.batch(() => collect(uid)), log: deps.log });
 
   function collect(ownerUid: string) {
     const { store } = deps;

@@ -40,7 +40,7 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps) {
   /** Nodes that are not Ready or carry NoExecute taints: pod changes there need a look. */
   let troubled = new Set<string>();
   let timer: unknown;
-  const queue = createWorkQueue({ name: 'node-lifecycle', reconcile: run, log: deps.log, delayMs: 10 });
+  const queue = createWorkQueue({ name: 'node-lifecycle', reconcile: () => deps.store.batch(run), log: deps.log, delayMs: 10 });
 
   /**
    * Taints as the countdown should see them: timeAdded is kept to the second (and absent on taints

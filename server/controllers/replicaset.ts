@@ -13,7 +13,7 @@ import { createWithFreshName, deleteIfPresent, writeStatus } from './store-write
 export function createReplicaSetController(deps: ControllerDeps) {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
-  const queue = createWorkQueue({ name: 'replicaset', reconcile, log: deps.log });
+  const queue = createWorkQueue({ name: 'replicaset', reconcile: (key) => deps.store.batch(() => reconcile(key)), log: deps.log });
   const requeue = createRequeue(queue);
 
   function reconcile(key: string) {

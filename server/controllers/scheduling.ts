@@ -25,7 +25,7 @@ export interface SchedulingDeps extends ControllerDeps {
 export function createSchedulingController(deps: SchedulingDeps) {
   const now = deps.now ?? (() => new Date());
   const tolerationSeconds = Math.round((deps.podEvictionTimeoutMs ?? defaultPodEvictionTimeoutMs) / 1000);
-  const queue = createWorkQueue({ name: 'scheduler', reconcile: run, log: deps.log, delayMs: 20 });
+  const queue = createWorkQueue({ name: 'scheduler', reconcile: () => deps.store.batch(run), log: deps.log, delayMs: 20 });
   /**
    * As Kubernetes' scheduling queue does: a pod found unschedulable waits until the cluster changes
    * (a node, a pod leaving, the periodic resync) instead of being tried again with every new pod.

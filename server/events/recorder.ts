@@ -184,7 +184,16 @@ export function createEventRecorder(deps: EventRecorderDeps) {
   }
 
   /** Writes the held-back counts whose throttle window has passed (all of them with `all`), and re-arms for the rest. */
+  /** Pending counts are written in one transaction (one fsync). */
   function flushDue(all: boolean) {
+    try {
+      deps.store.batch(() => flushDueNow(all));
+    } catch (e) {
+      warn('write event counts', e);
+    }
+  }
+
+  function flushDueNow(all: boolean) {
     const t = now();
     let next = Infinity;
     for (const key of dirty) {
@@ -206,6 +215,14 @@ export function createEventRecorder(deps: EventRecorderDeps) {
 
   function sweep() {
     if (stopped) return;
+    try {
+      deps.store.batch(sweepNow);
+    } catch (e) {
+      warn('sweep events', e);
+    }
+  }
+
+  function sweepNow() {
     const t = now();
     let events: KEvent[];
     try {

@@ -8,6 +8,11 @@ import type { Store } from '../store/types.js';
  * node cannot forge the status of another node's pods. Unchanged statuses cost no write.
  */
 export function applyPodStatusReport(store: Store, node: string, report: PodStatusReport, log?: (m: string) => void): number {
+  // One transaction (one fsync) for the node's whole report.
+  return store.batch(() => applyEach(store, node, report, log));
+}
+
+function applyEach(store: Store, node: string, report: PodStatusReport, log?: (m: string) => void): number {
   let written = 0;
   for (const p of report.pods) {
     const pod = store.get('Pod', p.namespace, p.name) as Pod | undefined;

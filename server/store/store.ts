@@ -79,6 +79,8 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
 
   let rv = q.readRv.get()!.value;
   const feed = new ChangeFeed(rv, deps.watchHistory ?? 2000, log);
+  /** Inside batch(): changes wait here until the one outer transaction commits. */
+  let batched: StoreEvent[] | undefined;
 
   function readRow(kind: string, namespace: string, name: string): { id: number; obj: KObject } | undefined {
     const row = q.get.get(kind, namespace, name);
@@ -102,7 +104,8 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       throw new KedgeError('InternalError', `store: cannot write ${describe(obj.kind, obj.metadata.name ?? '')}: ${(e as Error).message}`, { cause: e });
     }
     rv = next;
-    feed.publish({ type, object: obj, rv: next });
+    if (batched) batched.push({ type, object: obj, rv: next });
+    else feed.publish({ type, object: obj, rv: next });
   }
 
   function generateName(kind: string, namespace: string, prefix: string): string {
@@ -226,6 +229,25 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
         cur.metadata.resourceVersion = String(at);
       });
       return structuredClone(cur);
+    },
+
+    batch(fn) {
+      if (batched) return fn();
+      const events: StoreEvent[] = [];
+      const rvBefore = rv;
+      batched = events;
+      let out;
+      try {
+        // Each write inside is a savepoint of this one transaction: one fsync for all of them.
+        out = db.transaction(fn)();
+      } catch (e) {
+        rv = rvBefore;
+        throw e;
+      } finally {
+        batched = undefined;
+      }
+      for (const e of events) feed.publish(e);
+      return out;
     },
 
     watch(listener, opts = {}) {

@@ -72,6 +72,11 @@ export interface Store {
   list(kind: string, opts?: ListOptions): { items: KObject[]; resourceVersion: string };
   update(obj: KObject, opts?: UpdateOptions): KObject;
   delete(kind: string, namespace: string, name: string): KObject;
+  /**
+   * Runs `fn` (synchronous) as one transaction: its writes cost one fsync together, and watchers
+   * hear of them once all are committed. If `fn` throws, none of its writes happen. Nests.
+   */
+  batch<T>(fn: () => T): T;
   /** Subscribe to changes; with sinceResourceVersion, replays buffered changes after it (Gone → throws Expired/Conflict). */
   watch(listener: (e: StoreEvent) => void, opts?: { sinceResourceVersion?: number }): () => void;
   currentResourceVersion(): number;
