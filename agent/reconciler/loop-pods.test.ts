@@ -11,7 +11,7 @@ import type { ProbeAction } from '../probes/spec.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createVolumeManager } from '../volumes/manager.js';
 import { createReconciler } from './loop.js';
-import { testLogPath, testNormalize, testPod } from './pod-fixtures.js';
+import { testLoopOptions, testPod } from './pod-fixtures.js';
 
 const busybox = 'docker.io/library/busybox:1.36';
 const cleanup: (() => Promise<void>)[] = [];
@@ -32,12 +32,7 @@ async function setup(o: { probe?: (a: ProbeAction, id: string) => ProbeOutcome }
   const events: PodEvent[] = [];
   const logs: string[] = [];
   const r = createReconciler({
-    driver,
-    nodeName: 'edge-1',
-    normalizeImage: testNormalize,
-    logPath: testLogPath,
-    hostIP: () => '192.168.1.5',
-    now: timers.now,
+    ...testLoopOptions(driver, timers.now),
     volumes,
     events: { emit: (e) => events.push(e) },
     timers: timers.deps,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createReconciler, type Reconciler } from './loop.js';
-import { testLogPath, testNormalize } from './pod-fixtures.js';
+import { testLoopOptions } from './pod-fixtures.js';
 
 const started: Reconciler[] = [];
 afterEach(async () => {
@@ -26,12 +26,7 @@ function setup(stream: { generation?: () => number | null }) {
     ...(stream.generation ? { exitStreamGeneration: stream.generation } : {}),
   };
   const r = createReconciler({
-    driver,
-    nodeName: 'edge-1',
-    normalizeImage: testNormalize,
-    logPath: testLogPath,
-    hostIP: () => '192.168.1.5',
-    now: clock.now,
+    ...testLoopOptions(driver, clock.now),
     intervalMs: 5,
     streamedIntervalMs: 60_000,
   });

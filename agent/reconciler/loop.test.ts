@@ -3,7 +3,7 @@ import { containerLabels } from '../runtime/driver.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createReconciler, type PodStatusEntry } from './loop.js';
 import type { PodRef } from './plan.js';
-import { testLogPath, testNormalize, testPod } from './pod-fixtures.js';
+import { testLoopOptions, testPod } from './pod-fixtures.js';
 
 const busybox = 'docker.io/library/busybox:1.36';
 
@@ -21,12 +21,7 @@ function setup(o: { images?: string[] } = {}) {
   const removed: PodRef[] = [];
   const logs: string[] = [];
   const r = createReconciler({
-    driver,
-    nodeName: 'edge-1',
-    normalizeImage: testNormalize,
-    logPath: testLogPath,
-    hostIP: () => '192.168.1.5',
-    now: clock.now,
+    ...testLoopOptions(driver, clock.now),
     log: (m) => logs.push(m),
     onStatusChange: (c) => changes.push(c),
     onPodRemoved: (p) => removed.push(p),

@@ -1,4 +1,5 @@
 import type { Container, Pod, PodSpec } from '../../shared/pod.js';
+import type { RuntimeDriver } from '../runtime/driver.js';
 import type { LogPathParts, SpecContext } from './spec.js';
 
 /** Test fixtures for the reconciler's tests: pods and a spec context with simple, visible rules. */
@@ -21,3 +22,13 @@ export const testNormalize = (ref: string) => {
 };
 
 export const testSpecContext = (nodeName = 'edge-1'): SpecContext => ({ nodeName, normalizeImage: testNormalize, logPath: testLogPath });
+
+/** What every reconciler loop test passes: its driver and clock, node edge-1, the rules above, a fixed host IP. */
+export const testLoopOptions = (driver: RuntimeDriver, now: () => number) => ({
+  driver,
+  nodeName: 'edge-1',
+  normalizeImage: testNormalize,
+  logPath: testLogPath,
+  hostIP: () => '192.168.1.5',
+  now,
+});
