@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { DesiredState } from '../../shared/messages.js';
 import type { Pod } from '../../shared/pod.js';
 import { topics } from '../../shared/topics.js';
-import { createHash } from 'node:crypto';
 import type { Store, StoreEvent } from '../store/types.js';
 import { podConfigRefs } from './config-refs.js';
 import { createConfigUsers } from './config-users.js';

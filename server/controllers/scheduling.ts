@@ -44,7 +44,12 @@ export function createSchedulingController(deps: SchedulingDeps) {
     }
     const keys = [...arrived];
     arrived.clear();
-    return keys.map((k) => store.get('Pod', k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1)) as Pod | undefined).filter((p): p is Pod => !!p && !p.spec.nodeName);
+    // Namespaces and names hold no "/".
+    const pods = keys.map((k) => {
+      const [namespace, name] = k.split('/') as [string, string];
+      return store.get('Pod', namespace, name) as Pod | undefined;
+    });
+    return pods.filter((p): p is Pod => !!p && !p.spec.nodeName);
   }
 
   function run() {

@@ -183,8 +183,7 @@ export function createEventRecorder(deps: EventRecorderDeps) {
     }, Math.max(0, at - now()));
   }
 
-  /** Writes the held-back counts whose throttle window has passed (all of them with `all`), and re-arms for the rest. */
-  /** Pending counts are written in one transaction (one fsync). */
+  /** Writes the held-back counts whose throttle window has passed (all of them with `all`) in one transaction (one fsync), and re-arms for the rest. */
   function flushDue(all: boolean) {
     try {
       deps.store.batch(() => flushDueNow(all));

@@ -42,7 +42,7 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
    * walks this set instead of decoding every Node (thousands in a fleet). A full pass now and then
    * picks up what others wrote.
    */
-  const ready = new Set<string>();
+  const readyNodes = new Set<string>();
   let ticks = 0;
 
   function getNode(name: string): Node | undefined {
@@ -68,9 +68,9 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
   }
 
   function remember(name: string, isReady: boolean) {
-    if (isReady) ready.add(name);
+    if (isReady) readyNodes.add(name);
     else {
-      ready.delete(name);
+      readyNodes.delete(name);
       const l = live.get(name);
       if (l) l.stored = undefined;
     }
@@ -79,7 +79,7 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
   /** Same facts and labels as the report the stored node already carries: nothing to read or write. */
   function unchanged(name: string, report: NodeReport): boolean {
     const stored = live.get(name)?.stored;
-    if (!stored || !ready.has(name)) return false;
+    if (!stored || !readyNodes.has(name)) return false;
     return isDeepStrictEqual(report.labels, stored.labels) && isDeepStrictEqual(statusFromReport(report), statusFromReport(stored));
   }
 
@@ -122,10 +122,10 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
     tick() {
       const t = now();
       if (ticks++ % fullPassEvery === 0) {
-        ready.clear();
-        for (const node of deps.store.list('Node').items as Node[]) if (readyStatusOf(node) === 'True') ready.add(node.metadata.name!);
+        readyNodes.clear();
+        for (const node of deps.store.list('Node').items as Node[]) if (readyStatusOf(node) === 'True') readyNodes.add(node.metadata.name!);
       }
-      for (const name of [...ready]) {
+      for (const name of [...readyNodes]) {
         const last = live.get(name)?.lastSeen ?? started;
         if (t - last > heartbeatMs * missed) setReady(name, false, `no heartbeat for ${Math.round((t - last) / 1000)}s`);
       }
@@ -152,7 +152,7 @@ export function createNodeTracker(deps: NodeTrackerDeps) {
 
     forget(name: string) {
       live.delete(name);
-      ready.delete(name);
+      readyNodes.delete(name);
     },
   };
 }

@@ -19,10 +19,10 @@ export function ownerRefsTable(db: Database.Database) {
   const hasUid = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM objects WHERE uid = ? LIMIT 1');
 
   return {
-    /** Replaces an object's rows; `before` (the uids it named so far) saves the writes when nothing changed. */
-    set(objectId: number | bigint, uids: string[], before?: string[]): void {
-      if (before && before.length === uids.length && before.every((u, i) => u === uids[i])) return;
-      if (before === undefined || before.length > 0) clear.run(objectId);
+    /** Replaces an object's rows; `before` (the uids it named so far, [] for a new row) saves the writes when nothing changed. */
+    set(objectId: number | bigint, uids: string[], before: string[]): void {
+      if (before.length === uids.length && before.every((u, i) => u === uids[i])) return;
+      if (before.length > 0) clear.run(objectId);
       for (const u of uids) insert.run(u, objectId);
     },
     clear(objectId: number | bigint): void {
