@@ -15,6 +15,7 @@ export const nodeSpecSchema = z.object({
   unschedulable: z.boolean().optional(),
   taints: z.array(taintSchema).optional(),
   podCIDR: z.string().optional(),
+  podCIDRs: z.array(z.string()).optional(),
 });
 
 export const nodeStatusSchema = z.object({

@@ -134,6 +134,16 @@ export const podSpecSchema = z.object({
   volumes: z.array(volumeSchema).optional(),
   hostNetwork: z.boolean().optional(),
   hostname: z.string().optional(),
+  subdomain: z.string().optional(),
+  dnsPolicy: z.enum(['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']).optional(),
+  dnsConfig: z
+    .object({
+      nameservers: z.array(z.string()).max(3).optional(),
+      searches: z.array(z.string()).max(32).optional(),
+      options: z.array(z.object({ name: z.string(), value: z.string().optional() })).optional(),
+    })
+    .optional(),
+  hostAliases: z.array(z.object({ ip: z.string(), hostnames: z.array(z.string()).optional() })).optional(),
   priority: z.number().int().optional(),
 });
 export type PodSpec = z.infer<typeof podSpecSchema>;
@@ -176,6 +186,8 @@ export const podStatusSchema = z.object({
   reason: z.string().optional(),
   hostIP: z.string().optional(),
   podIP: z.string().optional(),
+  podIPs: z.array(z.object({ ip: z.string() })).optional(),
+  hostIPs: z.array(z.object({ ip: z.string() })).optional(),
   startTime: z.string().optional(),
   containerStatuses: z.array(containerStatusSchema).optional(),
 });
