@@ -13,15 +13,12 @@ import { supervise } from '../fixtures/child.js';
 import { startTestContainerd, type TestContainerd } from '../fixtures/containerd.js';
 import { buildTestImage } from '../fixtures/image.js';
 import { e2eSkipReason, kedgeBin, tempDir, waitFor, type Proc } from './cluster.js';
-import { createLan, type Lan, type LanNode } from './lan.js';
-import { netnsSkipReason } from './netns.js';
+import { createLan, lanUnavailable, type Lan, type LanNode } from '../fixtures/lan.js';
 import { startServerOnly, type ServerOnly } from './server-only.js';
 
 const kubectlBin = process.env.KUBECTL ?? 'kubectl';
 const hasKubectl = spawnSync(kubectlBin, ['version', '--client'], { encoding: 'utf8' }).status === 0;
-const cniMissing = ['/usr/lib/cni/bridge', '/opt/cni/bin/bridge'].some((p) => spawnSync('test', ['-x', p]).status === 0) ? null : 'the CNI plugins are not installed (containernetworking-plugins)';
-const nftMissing = spawnSync('sh', ['-c', 'command -v nft']).status === 0 ? null : 'nft is not installed (nftables)';
-const skip = netnsSkipReason() ?? e2eSkipReason() ?? cniMissing ?? nftMissing ?? (hasKubectl ? null : 'no kubectl');
+const skip = lanUnavailable() ?? e2eSkipReason() ?? (hasKubectl ? null : 'no kubectl');
 
 const web = (name: string, node: string, replicas: number) => `
 apiVersion: apps/v1
