@@ -10,6 +10,8 @@ export const tcpMaxMessage = 65535;
 
 const rcodeNumber: Record<Rcode, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 const opcodeMask = 0xf << 11;
+/** Header bits of the query an answer repeats. */
+const echoedFlags = opcodeMask | RECURSION_DESIRED;
 
 export function opcodeOf(query: DecodedPacket): number {
   return (query.flags! & opcodeMask) >> 11;
@@ -55,7 +57,7 @@ function fit(packet: Packet, maxBytes: number, opt: Answer[]): Packet {
 
 export function encodeReply(query: DecodedPacket, reply: Reply, maxBytes: number): Buffer {
   const opt: Answer[] = optOf(query) ? [{ type: 'OPT', name: '.', udpPayloadSize: ednsPayloadSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [];
-  const flags = (query.flags! & (opcodeMask | RECURSION_DESIRED)) | RECURSION_AVAILABLE | (reply.authoritative ? AUTHORITATIVE_ANSWER : 0) | rcodeNumber[reply.rcode];
+  const flags = (query.flags! & echoedFlags) | RECURSION_AVAILABLE | (reply.authoritative ? AUTHORITATIVE_ANSWER : 0) | rcodeNumber[reply.rcode];
   const packet: Packet = {
     id: query.id,
     type: 'response',

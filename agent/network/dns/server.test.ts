@@ -113,6 +113,18 @@ describe('cluster DNS answers', () => {
     });
   });
 
+  it('answers a repeated question with each asker\'s id, and an update changes the answer at once', async () => {
+    const [x, y] = [await ask(dns.port, 'udp', `web.${svc}`, 'A', { id: 111 }), await ask(dns.port, 'udp', `web.${svc}`, 'A', { id: 222 })];
+    expect([x.id, y.id]).toEqual([111, 222]);
+    expect(y.answers!.map(show)).toEqual([`web.${svc} A 10.43.0.20`]);
+    dns.update({ ...testInput, services: testInput.services.map((s) => (s.name === 'web' ? { ...s, clusterIP: '10.43.0.21' } : s)) });
+    try {
+      expect((await ask(dns.port, 'udp', `web.${svc}`, 'A', { id: 333 })).answers!.map(show)).toEqual([`web.${svc} A 10.43.0.21`]);
+    } finally {
+      dns.update(testInput);
+    }
+  });
+
   it('never asked the upstream about a name of the cluster or its ranges', () => {
     const asked = upstream.received.map((r) => r.name);
     expect(asked.length).toBeGreaterThan(0);

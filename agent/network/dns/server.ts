@@ -12,6 +12,7 @@ import { emptyReply, type Reply } from './answer.js';
 import { createReplyCache, defaultCacheLimits, systemClock, type CacheLimits, type Clock } from './cache.js';
 import { createForwarder, type ForwarderTuning } from './forwarder.js';
 import { encodeReply, opcodeOf, tcpMaxMessage, udpLimit } from './message.js';
+import { createReplyMemo, memoKey } from './reply-memo.js';
 import { createResolver } from './resolver.js';
 import { defaultTcpLimits, listenTcp, type TcpLimits, type TcpListener } from './tcp-listener.js';
 import type { Upstream } from './upstream-exchange.js';
@@ -81,6 +82,8 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
   const upstreams = () => o.upstreams.filter((u) => u.address !== clusterDNS && !(u.address === o.address && u.port === port));
   const forwarder = createForwarder({ upstreams, cache: createReplyCache(clock, { ...defaultCacheLimits, ...o.cache }), log: o.log, tuning: o.forwarder });
   const resolver = createResolver({ zone: () => zone, domain: () => o.domain, forwarder });
+  // Only synchronous answers (the zone's) are kept: forwarded ones count their TTLs down.
+  const memo = createReplyMemo();
 
   const encode = (query: DecodedPacket, reply: Reply, limit: number): Buffer => {
     try {
@@ -92,7 +95,10 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
     }
   };
 
-  const respond = (msg: Buffer, limitOf: (q: DecodedPacket) => number): Buffer | null | Promise<Buffer | null> => {
+  const respond = (msg: Buffer, transport: 'udp' | 'tcp'): Buffer | null | Promise<Buffer | null> => {
+    const key = memoKey(transport, msg);
+    const known = msg.length >= 12 ? memo.get(key, msg.readUInt16BE(0)) : undefined;
+    if (known) return known;
     let query: DecodedPacket;
     try {
       query = decode(msg);
@@ -101,11 +107,15 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
       return null;
     }
     if (query.type !== 'query') return null;
-    const limit = limitOf(query);
+    const limit = transport === 'udp' ? udpLimit(query) : tcpMaxMessage;
     if (opcodeOf(query) !== 0) return encode(query, emptyReply('NOTIMP'), limit);
     if (query.questions?.length !== 1) return encode(query, emptyReply('FORMERR'), limit);
     const r = resolver.resolve(query.questions[0]!);
-    if (!(r instanceof Promise)) return encode(query, r, limit);
+    if (!(r instanceof Promise)) {
+      const answer = encode(query, r, limit);
+      memo.set(key, answer);
+      return answer;
+    }
     return r.then(
       (reply) => encode(query, reply, limit),
       () => encode(query, emptyReply('SERVFAIL'), limit),
@@ -113,7 +123,7 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
   };
 
   const tcpLimits = { ...defaultTcpLimits, ...o.tcp };
-  const listening = await listenBoth(o.address, o.port, tcpLimits, (q) => respond(q, () => tcpMaxMessage), o.log);
+  const listening = await listenBoth(o.address, o.port, tcpLimits, (q) => respond(q, 'tcp'), o.log);
   const { udp, tcp }: { udp: Socket; tcp: TcpListener } = listening;
   port = listening.port;
   udp.on('error', (e) => o.log(`cluster DNS: UDP socket: ${e.message}`));
@@ -122,7 +132,7 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
       // A client gone before its answer is no fault of the server's: nothing to log.
       if (answer && !closed) udp.send(answer, from.port, from.address, () => undefined);
     };
-    const r = respond(msg, udpLimit);
+    const r = respond(msg, 'udp');
     if (r instanceof Promise) void r.then(send);
     else send(r);
   });
@@ -132,6 +142,7 @@ export async function startClusterDns(o: ClusterDnsOptions): Promise<RunningClus
     update(input: DnsInput) {
       zone = buildZone(input, Math.floor(clock.now() / 1000));
       clusterDNS = input.network.clusterDNS;
+      memo.clear();
     },
     async close() {
       if (closed) return;
