@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorsWithin, canonicalName, dashedIp, ipOfDashedLabel, ipOfReverseName, isInZone, reverseName } from './names.js';
+import { canonicalName, dashedIp, ipOfDashedLabel, ipOfReverseName, isInZone, reverseName } from './names.js';
 
 describe('DNS names', () => {
   it('compares names in lower case without the root dot', () => {
@@ -8,11 +8,6 @@ describe('DNS names', () => {
     expect(isInZone('cluster.local', 'cluster.local')).toBe(true);
     expect(isInZone('mycluster.local', 'cluster.local')).toBe(false);
     expect(isInZone('local', 'cluster.local')).toBe(false);
-  });
-
-  it('lists the parents of a name down to its zone', () => {
-    expect(ancestorsWithin('_http._tcp.web.ns.svc.cluster.local', 'cluster.local')).toEqual(['_tcp.web.ns.svc.cluster.local', 'web.ns.svc.cluster.local', 'ns.svc.cluster.local', 'svc.cluster.local', 'cluster.local']);
-    expect(ancestorsWithin('cluster.local', 'cluster.local')).toEqual([]);
   });
 
   it('turns addresses into reverse names and back, full IPv4 names only', () => {

@@ -12,19 +12,6 @@ export function isInZone(name: string, zone: string): boolean {
   return name === zone || (name.length > zone.length && name.endsWith(zone) && name[name.length - zone.length - 1] === '.');
 }
 
-/** The names between `name` (excluded) and `zone` (included), e.g. the namespace and `svc` levels. */
-export function ancestorsWithin(name: string, zone: string): string[] {
-  const out: string[] = [];
-  let rest = name;
-  while (rest !== zone) {
-    const dot = rest.indexOf('.');
-    if (dot < 0) break;
-    rest = rest.slice(dot + 1);
-    out.push(rest);
-  }
-  return out;
-}
-
 /** 10.43.0.1 → 1.0.43.10.in-addr.arpa */
 export function reverseName(ip: string): string {
   return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;

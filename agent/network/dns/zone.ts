@@ -6,7 +6,7 @@ import { BlockList, isIPv4 } from 'node:net';
 import type { Answer, SoaAnswer } from 'dns-packet';
 import type { ClusterNetwork, ServiceEndpoint, ServiceRoute } from '../../../shared/cluster-network.js';
 import type { LocalPod } from '../types.js';
-import { ancestorsWithin, canonicalName, dashedIp, isInZone, reverseName } from './names.js';
+import { canonicalName, dashedIp, isInZone, reverseName } from './names.js';
 
 /** TTL of every cluster answer, and of the SOA on negative ones: CoreDNS's kubernetes plugin default. */
 export const clusterTtl = 5;
@@ -65,9 +65,9 @@ function portLabel(p: ServiceRoute['ports'][number]): string {
   return `_${p.name.toLowerCase()}._${p.protocol.toLowerCase()}`;
 }
 
-function addService(s: ServiceRoute, domain: string, ready: (e: ServiceEndpoint) => boolean, add: (r: Answer) => void, names: Set<string>): void {
+function addService(s: ServiceRoute, domain: string, ready: (e: ServiceEndpoint) => boolean, add: (r: Answer) => void, exists: (name: string) => void): void {
   const fqdn = `${canonicalName(s.name)}.${canonicalName(s.namespace)}.svc.${domain}`;
-  names.add(fqdn);
+  exists(fqdn);
   if (s.type === 'ExternalName') {
     if (s.externalName) add({ name: fqdn, type: 'CNAME', ttl: clusterTtl, data: canonicalName(s.externalName) });
     return;
@@ -99,26 +99,35 @@ function addService(s: ServiceRoute, domain: string, ready: (e: ServiceEndpoint)
 export function buildZone({ network, services, localPods }: DnsInput, serial: number): Zone {
   const domain = canonicalName(network.clusterDomain);
   const records = new Map<string, Answer[]>();
-  const names = new Set<string>([domain, `svc.${domain}`, `pod.${domain}`]);
+  const names = new Set<string>([domain]);
+  // A name exists with its parents up to the domain; the walk stops at the first known one, whose parents are known already.
+  const exists = (name: string) => {
+    for (let n = name; !names.has(n); ) {
+      names.add(n);
+      const dot = n.indexOf('.');
+      if (dot < 0 || !isInZone(n, domain)) break;
+      n = n.slice(dot + 1);
+    }
+  };
   const add = (r: Answer) => {
     const list = records.get(r.name);
     if (list) list.push(r);
-    else records.set(r.name, [r]);
+    else {
+      records.set(r.name, [r]);
+      exists(r.name);
+    }
   };
+  exists(`svc.${domain}`);
+  exists(`pod.${domain}`);
   const ready = endpointReadiness(localPods);
-  for (const s of services) addService(s, domain, ready, add, names);
-  for (const ns of new Set([...services, ...localPods].map((o) => canonicalName(o.namespace)))) names.add(`${ns}.pod.${domain}`);
+  for (const s of services) addService(s, domain, ready, add, exists);
+  for (const ns of new Set([...services, ...localPods].map((o) => canonicalName(o.namespace)))) exists(`${ns}.pod.${domain}`);
 
   add(soaRecord(domain, domain, serial));
   add({ name: domain, type: 'NS', ttl: clusterTtl, data: `ns.dns.${domain}` });
   if (isIPv4(network.clusterDNS)) add({ name: `ns.dns.${domain}`, type: 'A', ttl: clusterTtl, data: network.clusterDNS });
   // The version of the Kubernetes DNS specification answered, as the specification asks.
   add({ name: `dns-version.${domain}`, type: 'TXT', ttl: clusterTtl, data: '1.1.0' });
-
-  for (const name of records.keys()) {
-    names.add(name);
-    if (isInZone(name, domain)) for (const parent of ancestorsWithin(name, domain)) names.add(parent);
-  }
   const reverseRanges = new BlockList();
   addSubnet(reverseRanges, network.serviceCIDR);
   addSubnet(reverseRanges, network.clusterCIDR);
