@@ -133,16 +133,21 @@ const v2Protobuf = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 export function openApiRoutes(): Hono {
   const app = new Hono();
-  const docs = new Map(groupVersionPaths().map((gv) => {
-    const text = JSON.stringify(openApiV3Document(gv.group, gv.version));
-    return [gv.key, { text, hash: createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase() }];
-  }));
+  // Generating the schemas takes a while; a server nobody asks for them never pays for it.
+  let built: Map<string, { text: string; hash: string }> | undefined;
+  const docs = () =>
+    (built ??= new Map(
+      groupVersionPaths().map((gv) => {
+        const text = JSON.stringify(openApiV3Document(gv.group, gv.version));
+        return [gv.key, { text, hash: createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase() }];
+      }),
+    ));
 
   app.get('/openapi/v3', (c) =>
-    c.json({ paths: Object.fromEntries([...docs].map(([key, d]) => [key, { serverRelativeURL: `/openapi/v3/${key}?hash=${d.hash}` }])) }),
+    c.json({ paths: Object.fromEntries([...docs()].map(([key, d]) => [key, { serverRelativeURL: `/openapi/v3/${key}?hash=${d.hash}` }])) }),
   );
   app.get('/openapi/v3/*', (c, next) => {
-    const d = docs.get(c.req.path.slice('/openapi/v3/'.length));
+    const d = docs().get(c.req.path.slice('/openapi/v3/'.length));
     if (!d) return next();
     // The URL carries the hash of the content, so clients may cache it for ever, as Kubernetes allows.
     if (c.req.query('hash') === d.hash) c.header('Cache-Control', 'public, immutable');
