@@ -168,6 +168,8 @@ describe('dryRun=All: answered as the real request, nothing stored or sent', () 
     // Even with a valid value beside it, and before the object is even looked up.
     await expectRefused(await call('POST', `${configmaps}?dryRun=All&dryRun=None`, { metadata: { name: 'new' } }), 'None');
     await expectRefused(await call('DELETE', withDryRun(`${deployments}/missing`, 'x')), 'x');
+    await expectRefused(await call('PATCH', withDryRun(`${deployments}/missing`, 'x'), { spec: {} }, merge), 'x');
+    await expectRefused(await call('PATCH', withDryRun(`${deployments}/web/scale`, 'x'), { spec: { replicas: -1 } }, merge), 'x');
     const notAList = await call('DELETE', `${deployments}/web`, { dryRun: 'All' });
     expect(notAList.status).toBe(400);
     expect(((await notAList.json()) as { message: string }).message).toContain('dryRun: must be a list');

@@ -3,7 +3,7 @@ import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
 import { admit } from './admission.js';
-import { deleteDryRun, runWrite } from './dry-run.js';
+import { deleteDryRun, dryRunQuery, runWrite } from './dry-run.js';
 import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
 import { deleteNamespace } from './namespaces.js';
@@ -24,6 +24,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
   async function handle(c: Context): Promise<Response> {
     const method = c.req.method;
     const t = parseResourcePath(c.req.path, method);
+    if (method !== 'GET') dryRunQuery(c); // a bad dryRun is refused before anything is looked at
     if (t.name === undefined) {
       if (method === 'GET') return c.req.query('watch') === '1' || c.req.query('watch') === 'true' ? watch(c, t) : list(c, t);
       if (method === 'POST') return create(c, t);

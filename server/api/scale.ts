@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { KedgeError } from '../../shared/errors.js';
 import type { LabelSelectorSpec } from '../../shared/deployment.js';
 import type { KObject } from '../../shared/meta.js';
-import { runWrite } from './dry-run.js';
+import { dryRunQuery, runWrite } from './dry-run.js';
 import { applyPatch } from './patch.js';
 import { readJson } from './request-body.js';
 import type { ApiDeps } from './types.js';
@@ -47,6 +47,7 @@ export function scaleRoutes(deps: ApiDeps): Hono {
   }
 
   function write(c: Context, o: Scalable, body: unknown): Response {
+    dryRunQuery(c); // refused before the body is looked at
     const scale = body as { metadata?: { resourceVersion?: string; name?: string }; spec?: { replicas?: unknown } } | null;
     const replicas = scale?.spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
