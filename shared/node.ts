@@ -15,6 +15,7 @@ export const nodeSpecSchema = z.object({
   unschedulable: z.boolean().optional().describe('When true (kubectl cordon), no new pods are scheduled to the node.'),
   taints: z.array(taintSchema).optional().describe('Taints keep pods that do not tolerate them off the node.'),
   podCIDR: z.string().optional().describe('The address range of the pods on this node.'),
+  podCIDRs: z.array(z.string()).optional().describe('The address ranges of the pods on this node, podCIDR first.'),
 });
 
 export const nodeStatusSchema = z.object({

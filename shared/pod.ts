@@ -142,6 +142,16 @@ export const podSpecSchema = z.object({
   volumes: z.array(volumeSchema).optional().describe('Volumes the containers may mount: configMap, secret, hostPath, emptyDir.'),
   hostNetwork: z.boolean().optional().describe("Use the node's network namespace instead of a pod network namespace."),
   hostname: z.string().optional().describe("The pod's hostname, as in Kubernetes."),
+  subdomain: z.string().optional(),
+  dnsPolicy: z.enum(['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']).optional(),
+  dnsConfig: z
+    .object({
+      nameservers: z.array(z.string()).max(3).optional(),
+      searches: z.array(z.string()).max(32).optional(),
+      options: z.array(z.object({ name: z.string(), value: z.string().optional() })).optional(),
+    })
+    .optional(),
+  hostAliases: z.array(z.object({ ip: z.string(), hostnames: z.array(z.string()).optional() })).optional(),
   priority: z.number().int().optional().describe('Priority of the pod, as in Kubernetes; higher is more important.'),
 });
 export type PodSpec = z.infer<typeof podSpecSchema>;
@@ -184,6 +194,8 @@ export const podStatusSchema = z.object({
   reason: z.string().optional().describe('CamelCase reason the pod is in this state, such as Evicted.'),
   hostIP: z.string().optional().describe('Address of the node the pod runs on.'),
   podIP: z.string().optional().describe('Address of the pod.'),
+  podIPs: z.array(z.object({ ip: z.string() })).optional(),
+  hostIPs: z.array(z.object({ ip: z.string() })).optional(),
   startTime: z.string().optional().describe('When the node accepted the pod (RFC 3339, UTC).'),
   containerStatuses: z.array(containerStatusSchema).optional().describe('One entry per container: its state, readiness and restart count.'),
 });
