@@ -52,7 +52,7 @@ describe('OpenAPI v3', () => {
       expect(schema!['x-kubernetes-group-version-kind']).toEqual([{ group: k.group, version: k.version, kind: k.kind }]);
       expect(schema!.description, k.kind).toBeTruthy();
       // Every top-level field says what it is; apiVersion, kind and metadata are filled in from the URL.
-      for (const [field, sub] of Object.entries(schema!.properties!)) expect(sub.description, `${k.kind}.${field}`).toBeTruthy();
+      for (const [field, sub] of Object.entries(schema!.properties!)) expect(sub.description, `${k.kind}.${field}: describe it with .describe() in its schema in shared/`).toBeTruthy();
       expect(schema!.required ?? []).not.toContain('metadata');
       // The kind's own schema is the one no other group version document claims.
       const elsewhere = Object.values(doc.components.schemas).filter((s) => JSON.stringify(s['x-kubernetes-group-version-kind'] ?? []).includes(`"kind":"${k.kind}"`));
