@@ -208,3 +208,21 @@ describe('cluster DNS on untrusted input', () => {
     expect(tcp.answers).toHaveLength(200);
   });
 });
+
+describe('cluster DNS lifecycle', () => {
+  it('says which address it cannot listen on, and why', async () => {
+    // 192.0.2.1 (TEST-NET-1) is on no interface of this machine: binding fails, nothing is sent.
+    await expect(startClusterDns({ address: '192.0.2.1', port: 0, domain: 'cluster.local', upstreams: [], log: () => {} })).rejects.toThrow(
+      /cluster DNS: cannot listen on 192\.0\.2\.1 port 0\/udp \(.*EADDRNOTAVAIL.*\); the cluster DNS address must be on one of the node's interfaces/,
+    );
+  });
+
+  it('frees its UDP and TCP port when closed', async () => {
+    const dns = await startClusterDns({ address: '127.0.0.1', port: 0, domain: 'cluster.local', upstreams: [], log: () => {} });
+    const { port } = dns;
+    await dns.close();
+    const again = await startClusterDns({ address: '127.0.0.1', port, domain: 'cluster.local', upstreams: [], log: () => {} });
+    expect(again.port).toBe(port);
+    await again.close();
+  });
+});
