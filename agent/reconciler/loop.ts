@@ -1,6 +1,8 @@
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { PodStatusReport } from '../../shared/messages.js';
+import type { PodNetwork, PodNetworkFacts } from '../network/pod/types.js';
+import type { LocalPod } from '../network/types.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import { podEvents } from '../events/wording.js';
 import { createProbeCheck, type ProbeCheck } from '../probes/check.js';
@@ -11,8 +13,10 @@ import { containerLabels, type ContainerInfo, type RuntimeDriver } from '../runt
 import type { VolumeManager } from '../volumes/manager.js';
 import { apply } from './apply.js';
 import { backoffEvents } from './backoff-events.js';
+import { nextBackoff } from './backoff.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
 import { observe } from './observe.js';
+import { attachingMessage, localPods, networksToRelease, networkWork, noPodRangeMessage, runnablePods, uidsWithContainers, type PlacedPod, type PodPlacement } from './network.js';
 import { plan, type PodRef } from './plan.js';
 import { configSources, type ConfigSources } from './sources.js';
 import { pullPolicy, tryNormalize } from './spec.js';
@@ -51,6 +55,12 @@ export interface ReconcilerOptions {
   probeCheck?: ProbeCheck;
   /** Timers for probes and for waking up when a back-off ends (tests pass a fake clock). */
   timers?: TimerDeps;
+  /** The pod network; without it every pod runs on the host's network. */
+  podNetwork?: PodNetwork;
+  /** This node's pod range and the cluster DNS; pods on the pod network wait while it is undefined. Call trigger() when it changes. */
+  networkFacts?: () => PodNetworkFacts | undefined;
+  /** The pods on the pod network with their address, readiness and host ports, each time that list changes. */
+  onLocalPodsChanged?: (pods: LocalPod[]) => void;
 }
 
 export interface DesiredConfig {
@@ -68,6 +78,8 @@ export interface Reconciler {
   idle(): Promise<void>;
   /** The status of every desired pod, as last computed. */
   statuses(): PodStatusEntry[];
+  /** The pods on the pod network, as last computed (ready as the agent knows it, not as the server last heard). */
+  localPods(): LocalPod[];
   readonly state: RuntimeState;
   stop(): Promise<void>;
 }
@@ -90,6 +102,19 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     onFailure: (t, kind, message) => events.emit(podEvents.unhealthy(t.pod, t.container.name, probeTitle(kind), message)),
     log,
   });
+  /** hostNetwork pods given a resolv.conf of their own: uid → path. */
+  const hostResolvConfs = new Map<string, string>();
+  const placement = (facts: PodNetworkFacts | undefined) => (pod: Pod): PodPlacement => {
+    const uid = podUid(pod);
+    if (pod.spec.hostNetwork) {
+      const resolvConf = hostResolvConfs.get(uid);
+      return { type: 'host', ...(resolvConf ? { resolvConf } : {}) };
+    }
+    const attachment = o.podNetwork!.attachment(uid);
+    if (attachment) return { type: 'pod', attachment };
+    if (!facts) return { type: 'waiting', message: noPodRangeMessage };
+    return { type: 'waiting', message: state.network.get(uid)?.message ?? attachingMessage };
+  };
   const ctx = (): StatusContext => ({
     nodeName: o.nodeName,
     normalizeImage: o.normalizeImage,
@@ -97,6 +122,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     hostIP: o.hostIP(),
     sources,
     ...(o.volumes ? { volumeRoots: o.volumes.roots } : {}),
+    ...(o.podNetwork ? { placement: placement(o.networkFacts?.()) } : {}),
     probeView: (id, startedAt) => prober.view(id, startedAt ?? NaN),
   });
   // null until a desired state is known (cache or server): an agent that knows nothing must not remove anything.
@@ -109,6 +135,11 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   const inflight = new Set<Promise<void>>();
   const published = new Map<string, { json: string; status: PodStatus }>();
   let current: PodStatusEntry[] = [];
+  let local: LocalPod[] = [];
+  let localJson: string | undefined;
+  // The journal is reconciled once, before the first attach, when the desired pods and the containers are known.
+  let networkRecovered = false;
+  const releasing = new Set<string>();
   let wake: { handle: unknown; at: number } | undefined;
   // When the last pass listed containers, and which exit stream was live then.
   let lastList: { at: number; stream: number | null } | undefined;
@@ -208,6 +239,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     if (!actual) return;
     observe(state, desired, actual, now(), o.nodeName);
     await refreshImages(desired, actual);
+    if (o.podNetwork) await prepareNetwork(o.podNetwork, desired, actual);
     const actions = plan(desired, actual, state, now(), ctx());
     if (actions.length) {
       await apply(actions, { driver: o.driver, state, now, log, background, onRemoved, volumes: o.volumes, events });
@@ -215,10 +247,65 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       observe(state, desired, actual, now(), o.nodeName);
     }
     for (const e of backoffEvents(desired, state, now())) events.emit(e);
-    prober.sync(probeTargets(desired, actual, state));
+    const c = ctx();
+    prober.sync(probeTargets(desired, actual, state, c.placement));
+    if (o.podNetwork) releaseNetworks(o.podNetwork, desired, actual);
     if (o.volumes) await refreshVolumes({ volumes: o.volumes, desired, actual, sources, keep: new Set([...state.pods.keys(), ...desired.map(podUid)]), log });
     publishStatuses(desired, actual);
     scheduleWake();
+  }
+
+  /** Attaches the pods about to start (and writes hostNetwork pods' resolv.conf) before planning, so their containers are created in the pod's namespace. */
+  async function prepareNetwork(net: PodNetwork, desired: Pod[], actual: ContainerInfo[]): Promise<void> {
+    if (!networkRecovered) {
+      try {
+        await net.reconcile({ wanted: new Set(runnablePods(desired, o.nodeName).map(podUid)), withContainers: uidsWithContainers(actual, o.nodeName) });
+      } catch (e) {
+        log(`pod network: cleaning up after the last run failed: ${(e as Error).message}`);
+      }
+      networkRecovered = true;
+    }
+    const facts = o.networkFacts?.();
+    if (!facts) return;
+    const work = networkWork(desired, actual, state, now(), { nodeName: o.nodeName, attached: (uid) => !!net.attachment(uid), hostPrepared: (uid) => hostResolvConfs.has(uid) });
+    for (const pod of work.hostResolvConf) {
+      try {
+        const path = await net.hostNetworkResolvConf(pod, facts);
+        if (path) hostResolvConfs.set(podUid(pod), path);
+      } catch (e) {
+        log(`pod ${podNamespace(pod)}/${podName(pod)}: cannot write its resolv.conf, it gets the node's: ${(e as Error).message}`);
+      }
+    }
+    for (const pod of work.attach) {
+      const uid = podUid(pod);
+      try {
+        await net.attach(pod, facts);
+        state.network.delete(uid);
+      } catch (e) {
+        const message = (e as Error).message;
+        const backoffMs = nextBackoff(state.network.get(uid)?.backoffMs ?? 0);
+        state.network.set(uid, { message, backoffMs, retryAt: now() + backoffMs });
+        events.emit(podEvents.sandboxFailed({ namespace: podNamespace(pod), name: podName(pod), uid }, message));
+        log(`${message}; next try in ${backoffMs / 1000}s`);
+      }
+    }
+  }
+
+  /** Detaches pods that are neither runnable here nor hold containers (in the background, one CNI operation at a time). */
+  function releaseNetworks(net: PodNetwork, desired: Pod[], actual: ContainerInfo[]): void {
+    if (!networkRecovered) return;
+    for (const uid of networksToRelease(net.uids(), desired, actual, o.nodeName)) {
+      if (releasing.has(uid)) continue;
+      releasing.add(uid);
+      hostResolvConfs.delete(uid);
+      state.network.delete(uid);
+      background(
+        net
+          .detach(uid)
+          .catch((e: Error) => log(`pod network: ${e.message}; will retry`))
+          .finally(() => releasing.delete(uid)),
+      );
+    }
   }
 
   function publishStatuses(desired: Pod[], actual: ContainerInfo[]): void {
@@ -226,11 +313,13 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     const c = ctx();
     const changed: PodStatusEntry[] = [];
     const next: PodStatusEntry[] = [];
+    const onNetwork: PlacedPod[] = [];
     const t = now();
     for (const pod of desired) {
       const uid = podUid(pod);
       const prev = published.get(uid)?.status ?? pod.status;
       const status = buildPodStatus(pod, byId, state, t, c, prev);
+      onNetwork.push({ pod, status, placement: c.placement?.(pod) });
       const entry = { namespace: podNamespace(pod), name: podName(pod), uid, status };
       next.push(entry);
       const json = JSON.stringify(status);
@@ -240,6 +329,14 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     for (const uid of published.keys()) if (!desired.some((p) => podUid(p) === uid)) published.delete(uid);
     current = next;
     if (changed.length) o.onStatusChange?.(changed);
+    if (o.podNetwork) {
+      local = localPods(onNetwork);
+      const json = JSON.stringify(local);
+      if (json !== localJson) {
+        localJson = json;
+        o.onLocalPodsChanged?.(local);
+      }
+    }
   }
 
   async function run(): Promise<void> {
@@ -297,6 +394,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       }
     },
     statuses: () => current,
+    localPods: () => local,
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);

@@ -60,7 +60,7 @@ describe('kernelHas', () => {
 
 describe('runPreflight', () => {
   function probes(over: Partial<PreflightProbes> = {}): PreflightProbes & { forward: boolean } {
-    const p = {
+    const p: PreflightProbes & { forward: boolean } = {
       forward: false,
       findPlugin: async (_d: readonly string[], name: string) => `/usr/lib/cni/${name}`,
       pluginVersions: async () => ['1.0.0'],
