@@ -142,9 +142,16 @@ describe('reconciler on the pod network', () => {
     const { driver, net, r } = setup();
     r.setDesired([testPod('a', { spec: { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } }), testPod('b', { spec: { hostNetwork: true } })]);
     await r.idle();
-    expect(driver.containers.get('uid-a-c0')!.spec.mounts).toEqual([{ source: '/run/kedge/pods/uid-a/resolv.conf', destination: '/etc/resolv.conf', readOnly: true }]);
-    expect(driver.containers.get('uid-b-c0')!.spec.mounts).toBeUndefined();
-    expect(net.calls.filter((c) => c.startsWith('attach') || c.startsWith('host-resolv'))).toEqual(['host-resolv uid-a']);
+    const a = driver.containers.get('uid-a-c0')!.spec;
+    expect(a.networkNamespace).toBe('/run/kedge/host-netns');
+    expect(a.mounts).toEqual([
+      { source: '/run/kedge/pods/uid-a/resolv.conf', destination: '/etc/resolv.conf', readOnly: true },
+      { source: '/etc/hosts', destination: '/etc/hosts', readOnly: true },
+    ]);
+    const b = driver.containers.get('uid-b-c0')!.spec;
+    expect(b.mounts).toBeUndefined();
+    expect(b.networkNamespace).toBeUndefined();
+    expect(net.calls.filter((c) => c.startsWith('attach') || c.startsWith('host-files'))).toEqual(['host-files uid-a']);
   });
 
   it('does not re-attach a finished pod', async () => {

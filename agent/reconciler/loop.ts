@@ -1,7 +1,7 @@
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { PodStatusReport } from '../../shared/messages.js';
-import type { PodNetwork, PodNetworkFacts } from '../network/pod/types.js';
+import type { HostNetworkFiles, PodNetwork, PodNetworkFacts } from '../network/pod/types.js';
 import type { LocalPod } from '../network/types.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import { podEvents } from '../events/wording.js';
@@ -102,13 +102,13 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     onFailure: (t, kind, message) => events.emit(podEvents.unhealthy(t.pod, t.container.name, probeTitle(kind), message)),
     log,
   });
-  /** hostNetwork pods given a resolv.conf of their own: uid → path. */
-  const hostResolvConfs = new Map<string, string>();
+  /** hostNetwork pods given a resolv.conf of their own. */
+  const hostFiles = new Map<string, HostNetworkFiles>();
   const placement = (facts: PodNetworkFacts | undefined) => (pod: Pod): PodPlacement => {
     const uid = podUid(pod);
     if (pod.spec.hostNetwork) {
-      const resolvConf = hostResolvConfs.get(uid);
-      return { type: 'host', ...(resolvConf ? { resolvConf } : {}) };
+      const files = hostFiles.get(uid);
+      return { type: 'host', ...(files ? { files } : {}) };
     }
     const attachment = o.podNetwork!.attachment(uid);
     if (attachment) return { type: 'pod', attachment };
@@ -267,11 +267,11 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     }
     const facts = o.networkFacts?.();
     if (!facts) return;
-    const work = networkWork(desired, actual, state, now(), { nodeName: o.nodeName, attached: (uid) => !!net.attachment(uid), hostPrepared: (uid) => hostResolvConfs.has(uid) });
-    for (const pod of work.hostResolvConf) {
+    const work = networkWork(desired, actual, state, now(), { nodeName: o.nodeName, attached: (uid) => !!net.attachment(uid), hostPrepared: (uid) => hostFiles.has(uid) });
+    for (const pod of work.hostFiles) {
       try {
-        const path = await net.hostNetworkResolvConf(pod, facts);
-        if (path) hostResolvConfs.set(podUid(pod), path);
+        const files = await net.hostNetworkFiles(pod, facts);
+        if (files) hostFiles.set(podUid(pod), files);
       } catch (e) {
         log(`pod ${podNamespace(pod)}/${podName(pod)}: cannot write its resolv.conf, it gets the node's: ${(e as Error).message}`);
       }
@@ -297,7 +297,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     for (const uid of networksToRelease(net.uids(), desired, actual, o.nodeName)) {
       if (releasing.has(uid)) continue;
       releasing.add(uid);
-      hostResolvConfs.delete(uid);
+      hostFiles.delete(uid);
       state.network.delete(uid);
       background(
         net

@@ -27,8 +27,8 @@ describe('networkWork', () => {
 
   it('prepares a resolv.conf for hostNetwork pods whose dnsPolicy asks for the cluster DNS', () => {
     const desired = [testPod('a', { spec: { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } }), testPod('b', { spec: { hostNetwork: true, dnsPolicy: 'None' } }), testPod('c', { spec: { hostNetwork: true } })];
-    expect(networkWork(desired, [], createRuntimeState(), 0, opts).hostResolvConf.map((p) => p.metadata.name)).toEqual(['a', 'b']);
-    expect(networkWork(desired, [], createRuntimeState(), 0, { ...opts, hostPrepared: () => true }).hostResolvConf).toEqual([]);
+    expect(networkWork(desired, [], createRuntimeState(), 0, opts).hostFiles.map((p) => p.metadata.name)).toEqual(['a', 'b']);
+    expect(networkWork(desired, [], createRuntimeState(), 0, { ...opts, hostPrepared: () => true }).hostFiles).toEqual([]);
   });
 });
 

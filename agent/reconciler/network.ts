@@ -1,7 +1,7 @@
 /** How the reconciler places pods on the node's networks, and what it tells the Service rules and the DNS. Pure. */
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { HostPort, LocalPod } from '../network/types.js';
-import type { PodAttachment } from '../network/pod/types.js';
+import type { HostNetworkFiles, PodAttachment } from '../network/pod/types.js';
 import { dnsMode } from '../network/pod/resolv-conf.js';
 import { containerLabels, type ContainerInfo } from '../runtime/driver.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
@@ -10,8 +10,8 @@ import type { RuntimeState } from './state.js';
 
 /** Where a pod's containers run. */
 export type PodPlacement =
-  /** The node's network; `resolvConf` when its dnsPolicy asks for the cluster DNS. */
-  | { type: 'host'; resolvConf?: string }
+  /** The node's network; `files` when its dnsPolicy asks for the cluster DNS. */
+  | { type: 'host'; files?: HostNetworkFiles }
   | { type: 'pod'; attachment: PodAttachment }
   /** Not attached yet: its containers are not created or restarted. */
   | { type: 'waiting'; message: string };
@@ -54,7 +54,7 @@ export interface NetworkWork {
   /** Pods to attach to the pod network before their containers are created or restarted. */
   attach: Pod[];
   /** hostNetwork pods that need a resolv.conf of their own (ClusterFirstWithHostNet, None). */
-  hostResolvConf: Pod[];
+  hostFiles: Pod[];
 }
 
 /** What must be prepared before planning, given which pods are attached (or prepared) already and which wait out a failure. */
@@ -66,11 +66,11 @@ export function networkWork(
   o: { nodeName: string; attached(uid: string): boolean; hostPrepared(uid: string): boolean },
 ): NetworkWork {
   const byId = new Map(actual.map((a) => [a.id, a]));
-  const work: NetworkWork = { attach: [], hostResolvConf: [] };
+  const work: NetworkWork = { attach: [], hostFiles: [] };
   for (const pod of runnablePods(desired, o.nodeName)) {
     const uid = podUid(pod);
     if (pod.spec.hostNetwork) {
-      if (dnsMode(pod) !== 'host' && !o.hostPrepared(uid)) work.hostResolvConf.push(pod);
+      if (dnsMode(pod) !== 'host' && !o.hostPrepared(uid)) work.hostFiles.push(pod);
       continue;
     }
     if (o.attached(uid) || podFinished(pod, byId, state)) continue;

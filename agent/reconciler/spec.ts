@@ -56,6 +56,7 @@ export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, re
   const placement = ctx.placement?.(pod);
   if (placement?.type === 'waiting') throw new KedgeError('Conflict', `pod ${podNamespace(pod)}/${podName(pod)} is not on the pod network yet: ${placement.message}`);
   const attachment = placement?.type === 'pod' ? placement.attachment : undefined;
+  const netns = attachment?.netns ?? (placement?.type === 'host' ? placement.files?.netns : undefined);
   const vars = resolveEnv(pod, c, ctx.sources ?? noConfigSources, { nodeName: ctx.nodeName, hostIP: ctx.hostIP ?? '', ...(attachment ? { podIP: attachment.ip } : {}) });
   // The pod's own files first, so a volume the pod mounts on the same path wins, as in Kubernetes.
   const mounts = [...networkMounts(placement), ...containerMounts(c, index, volumes)];
@@ -77,20 +78,18 @@ export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, re
     ...(limits?.memory !== undefined ? { memoryLimitBytes: memoryBytes(limits.memory, `${field}.memory`) } : {}),
     ...(limits?.cpu !== undefined ? { cpuLimitMillis: cpuMillis(limits.cpu, `${field}.cpu`) } : {}),
     ...(mounts.length ? { mounts } : {}),
-    ...(attachment ? { networkNamespace: attachment.netns } : {}),
+    ...(netns ? { networkNamespace: netns } : {}),
   };
 }
 
 /** /etc/resolv.conf and /etc/hosts as the agent wrote them for the pod, read-only. */
 function networkMounts(p: PodPlacement | undefined): Mount[] {
-  if (p?.type === 'pod') {
-    return [
-      { source: p.attachment.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
-      { source: p.attachment.hosts, destination: '/etc/hosts', readOnly: true },
-    ];
-  }
-  if (p?.type === 'host' && p.resolvConf) return [{ source: p.resolvConf, destination: '/etc/resolv.conf', readOnly: true }];
-  return [];
+  const files = p?.type === 'pod' ? p.attachment : p?.type === 'host' ? p.files : undefined;
+  if (!files) return [];
+  return [
+    { source: files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
+    { source: files.hosts, destination: '/etc/hosts', readOnly: true },
+  ];
 }
 
 /** The normalized image, or the reason it is not a valid reference (the normalizer throws). */

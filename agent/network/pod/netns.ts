@@ -13,6 +13,8 @@ const nsfsMagic = 0x6e736673;
 
 export interface NetnsOps {
   create(path: string): Promise<void>;
+  /** Keeps the caller's own namespace (the node's network) at path. */
+  pin(path: string): Promise<void>;
   /** Unmounts and deletes; a namespace that is already gone is fine. */
   remove(path: string): Promise<void>;
   isLive(path: string): Promise<boolean>;
@@ -46,6 +48,12 @@ export function createNetnsOps(o: { exec: Exec }): NetnsOps {
         await unlink(path).catch(() => undefined);
         throw new KedgeError('InternalError', `cannot create the network namespace ${path}: ${(e as Error).message}`, { cause: e });
       }
+    },
+    async pin(path) {
+      if (await isLive(path)) return;
+      await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+      await (await open(path, 'w', 0o444)).close();
+      await run('mount', ['--bind', '/proc/self/ns/net', path]);
     },
     async remove(path) {
       if (await isLive(path)) {

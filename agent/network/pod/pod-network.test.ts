@@ -195,15 +195,17 @@ describe('the pod network (fake plugins)', () => {
     expect(w.leases()).toEqual([]);
   });
 
-  it('writes a resolv.conf for hostNetwork pods only when their dnsPolicy asks for the cluster DNS', async () => {
+  it('gives hostNetwork pods files of their own only when their dnsPolicy asks for the cluster DNS', async () => {
     const w = world();
     const net = await w.open();
-    expect(await net.hostNetworkResolvConf(pod('h1', { hostNetwork: true }), facts)).toBeUndefined();
-    const path = await net.hostNetworkResolvConf(pod('h2', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), facts);
-    expect(readFileSync(path!, 'utf8')).toContain('nameserver 10.43.0.10\n');
+    expect(await net.hostNetworkFiles(pod('h1', { hostNetwork: true }), facts)).toBeUndefined();
+    const files = await net.hostNetworkFiles(pod('h2', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), facts);
+    expect(files).toEqual({ netns: join(w.dir, 'run', 'host-netns'), resolvConf: join(w.dir, 'run', 'pods', 'uid-h2', 'resolv.conf'), hosts: '/etc/hosts' });
+    expect(w.cni.netns.live.has(files!.netns)).toBe(true);
+    expect(readFileSync(files!.resolvConf, 'utf8')).toContain('nameserver 10.43.0.10\n');
     expect(net.uids()).toEqual(['uid-h2']);
     await net.detach('uid-h2');
-    expect(existsSync(path!)).toBe(false);
+    expect(existsSync(files!.resolvConf)).toBe(false);
     expect(w.cni.calls).toEqual([]);
   });
 

@@ -21,7 +21,7 @@ import { createLock } from './lock.js';
 import { createNetnsOps, type NetnsOps } from './netns.js';
 import { planRecovery } from './recovery.js';
 import { dnsMode, pickHostResolvConf, renderResolvConf } from './resolv-conf.js';
-import type { PodAttachment, PodNetwork, PodNetworkFacts } from './types.js';
+import type { HostNetworkFiles, PodAttachment, PodNetwork, PodNetworkFacts } from './types.js';
 
 export interface PodNetworkOptions {
   /** Survives reboots: the journal and host-local's address store, e.g. <data dir>/network. */
@@ -81,11 +81,12 @@ export async function openPodNetwork(o: PodNetworkOptions): Promise<PodNetwork> 
   const ipamDir = join(o.stateDir, 'ipam');
   const netnsDir = join(o.runDir, 'netns');
   const filesDir = join(o.runDir, 'pods');
+  const hostNetns = join(o.runDir, 'host-netns');
   await mkdir(o.stateDir, { recursive: true, mode: 0o700 });
   for (const d of [o.runDir, netnsDir, filesDir]) await mkdir(d, { recursive: true, mode: 0o755 });
 
   const entries = await loadJournal(journalPath, log);
-  /** hostNetwork pods with a resolv.conf of their own: uid → file id. */
+  /** hostNetwork pods with files of their own: uid → file id. */
   const hostPods = new Map<string, string>();
   const lock = createLock();
   const save = () => saveJournal(journalPath, entries);
@@ -189,17 +190,18 @@ export async function openPodNetwork(o: PodNetworkOptions): Promise<PodNetwork> 
     if (e.ip) log(`pod ${e.namespace}/${e.name}: detached from the pod network, ${e.ip} freed`);
   }
 
-  async function hostNetworkResolvConf(pod: Pod, facts: PodNetworkFacts): Promise<string | undefined> {
+  async function hostNetworkFiles(pod: Pod, facts: PodNetworkFacts): Promise<HostNetworkFiles | undefined> {
     const uid = pod.metadata.uid;
     if (!uid || !pod.spec.hostNetwork) return undefined;
     // The node's own file (what ctr mounts for host networking) is right unless the policy asks for something else.
     if (dnsMode(pod) === 'host') return undefined;
+    await netns.pin(hostNetns);
     const id = attachmentId(uid);
     const f = podFiles(id);
     await mkdir(f.dir, { recursive: true, mode: 0o755 });
     await writeFileAtomic(f.resolvConf, renderResolvConf(pod, { clusterDNS: facts.clusterDNS, clusterDomain: facts.clusterDomain, hostResolvConf: await hostResolvConf() }), 0o644);
     hostPods.set(uid, id);
-    return f.resolvConf;
+    return { netns: hostNetns, resolvConf: f.resolvConf, hosts: '/etc/hosts' };
   }
 
   /** Frees addresses in host-local's store that no entry holds (a journal lost or set aside). */
@@ -256,7 +258,7 @@ export async function openPodNetwork(o: PodNetworkOptions): Promise<PodNetwork> 
   return {
     attach: (pod, facts) => lock.run(() => attach(pod, facts)),
     detach: (uid) => lock.run(() => detach(uid)),
-    hostNetworkResolvConf: (pod, facts) => lock.run(() => hostNetworkResolvConf(pod, facts)),
+    hostNetworkFiles: (pod, facts) => lock.run(() => hostNetworkFiles(pod, facts)),
     reconcile: (pods) => lock.run(() => reconcile(pods)),
     attachment(uid) {
       const e = entries.get(uid);

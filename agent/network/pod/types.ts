@@ -21,6 +21,18 @@ export interface PodAttachment {
   hosts: string;
 }
 
+/** What a hostNetwork pod whose dnsPolicy asks for the cluster DNS runs with. */
+export interface HostNetworkFiles {
+  /**
+   * The node's own network namespace, pinned at a path: its containers join it with --with-ns,
+   * because with ctr's --net-host the node's resolv.conf would be mounted over the pod's.
+   */
+  netns: string;
+  resolvConf: string;
+  /** The node's /etc/hosts, as ctr mounts it for host networking. */
+  hosts: string;
+}
+
 export interface PodNetwork {
   /**
    * Gives the pod a network namespace and one address of the node's pod range (CNI ADD, after a
@@ -30,10 +42,10 @@ export interface PodNetwork {
   /** CNI DEL, namespace and files removed, address freed; a pod that is not attached is fine. */
   detach(uid: string): Promise<void>;
   /**
-   * The resolv.conf for a hostNetwork pod whose dnsPolicy asks for the cluster DNS
-   * (ClusterFirstWithHostNet, or None); undefined when the node's own file is right for it.
+   * For a hostNetwork pod whose dnsPolicy asks for the cluster DNS (ClusterFirstWithHostNet, or
+   * None): its resolv.conf and the node's namespace to join; undefined when the node's own files are right.
    */
-  hostNetworkResolvConf(pod: Pod, facts: PodNetworkFacts): Promise<string | undefined>;
+  hostNetworkFiles(pod: Pod, facts: PodNetworkFacts): Promise<HostNetworkFiles | undefined>;
   /**
    * At start, before pods are started: tears down what the journal holds for pods no longer
    * wanted whose containers are gone, and for wanted pods whose namespace did not survive (a

@@ -136,6 +136,9 @@ export function createFakeCni(dir: string): FakeCni {
       live.add(path);
       files.add(path);
     },
+    async pin(path) {
+      live.add(path);
+    },
     async remove(path) {
       live.delete(path);
       files.delete(path);

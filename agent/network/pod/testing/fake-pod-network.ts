@@ -40,13 +40,13 @@ export function createFakePodNetwork(): FakePodNetwork {
       attached.delete(uid);
       hostFiles.delete(uid);
     },
-    async hostNetworkResolvConf(pod) {
+    async hostNetworkFiles(pod) {
       const uid = pod.metadata.uid!;
       if (!pod.spec.hostNetwork || dnsMode(pod) === 'host') return undefined;
-      calls.push(`host-resolv ${uid}`);
-      const path = `/run/kedge/pods/${uid}/resolv.conf`;
-      hostFiles.set(uid, path);
-      return path;
+      calls.push(`host-files ${uid}`);
+      const files = { netns: '/run/kedge/host-netns', resolvConf: `/run/kedge/pods/${uid}/resolv.conf`, hosts: '/etc/hosts' };
+      hostFiles.set(uid, files.resolvConf);
+      return files;
     },
     async reconcile(p) {
       calls.push(`reconcile wanted=${[...p.wanted].sort().join(',')} withContainers=${[...p.withContainers].sort().join(',')}`);
