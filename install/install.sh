@@ -646,7 +646,7 @@ rmdir "${STATE_DIR}" 2>/dev/null || true
 # install under INSTALL_KEDGE_ROOT leaves the host's /run alone.
 [ -n "${ROOT}" ] || rm -rf /run/kedge
 rm -f "${KEDGE_BIN}" "${KILLALL}"
-echo "containerd and runc are system packages and stay installed; remove them with the package manager if nothing else needs them"
+echo "containerd, runc, the CNI plugins and nftables are system packages and stay installed; remove them with the package manager if nothing else needs them"
 rm -f "$0"
 EOF
     install_file "${TMP_DIR}/uninstall" "${UNINSTALL}" 755
