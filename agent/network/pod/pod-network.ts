@@ -142,8 +142,8 @@ export async function openPodNetwork(o: PodNetworkOptions): Promise<PodNetwork> 
       return attachmentOf(prev)!;
     }
     const keepIp = prev?.ip;
-    // DEL before ADD: whatever an earlier try (cut short by a crash, or before a reboot) left.
-    if (prev) await teardown(prev);
+    // DEL before ADD: whatever an earlier try (cut short by a crash, or before a reboot) left; a released entry has had its DEL.
+    if (prev && prev.state !== 'released') await teardown(prev);
     const id = attachmentId(uid);
     const network = podNetworkList({ name: networkName, cniVersion, facts, ipamDataDir: ipamDir });
     const loopback = loopbackList(cniVersion);
