@@ -1,7 +1,7 @@
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { PodStatusReport } from '../../shared/messages.js';
-import type { HostNetworkFiles, PodNetwork, PodNetworkFacts } from '../network/pod/types.js';
+import type { PodNetwork, PodNetworkFacts } from '../network/pod/types.js';
 import type { LocalPod } from '../network/types.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import { podEvents } from '../events/wording.js';
@@ -13,10 +13,10 @@ import { containerLabels, type ContainerInfo, type RuntimeDriver } from '../runt
 import type { VolumeManager } from '../volumes/manager.js';
 import { apply } from './apply.js';
 import { backoffEvents } from './backoff-events.js';
-import { nextBackoff } from './backoff.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
 import { observe } from './observe.js';
-import { attachingMessage, localPods, networksToRelease, networkWork, noPodRangeMessage, runnablePods, uidsWithContainers, type PlacedPod, type PodPlacement } from './network.js';
+import type { PlacedPod } from './network.js';
+import { createPodNetworking } from './networking.js';
 import { plan, type PodRef } from './plan.js';
 import { configSources, type ConfigSources } from './sources.js';
 import { pullPolicy, tryNormalize } from './spec.js';
@@ -102,19 +102,9 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     onFailure: (t, kind, message) => events.emit(podEvents.unhealthy(t.pod, t.container.name, probeTitle(kind), message)),
     log,
   });
-  /** hostNetwork pods given a resolv.conf of their own. */
-  const hostFiles = new Map<string, HostNetworkFiles>();
-  const placement = (facts: PodNetworkFacts | undefined) => (pod: Pod): PodPlacement => {
-    const uid = podUid(pod);
-    if (pod.spec.hostNetwork) {
-      const files = hostFiles.get(uid);
-      return { type: 'host', ...(files ? { files } : {}) };
-    }
-    const attachment = o.podNetwork!.attachment(uid);
-    if (attachment) return { type: 'pod', attachment };
-    if (!facts) return { type: 'waiting', message: noPodRangeMessage };
-    return { type: 'waiting', message: state.network.get(uid)?.message ?? attachingMessage };
-  };
+  const networking = o.podNetwork
+    ? createPodNetworking({ net: o.podNetwork, facts: () => o.networkFacts?.(), state, nodeName: o.nodeName, now, log, events, background, ...(o.onLocalPodsChanged ? { onLocalPodsChanged: o.onLocalPodsChanged } : {}) })
+    : undefined;
   const ctx = (): StatusContext => ({
     nodeName: o.nodeName,
     normalizeImage: o.normalizeImage,
@@ -122,7 +112,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     hostIP: o.hostIP(),
     sources,
     ...(o.volumes ? { volumeRoots: o.volumes.roots } : {}),
-    ...(o.podNetwork ? { placement: placement(o.networkFacts?.()) } : {}),
+    ...(networking ? { placement: networking.placement(o.networkFacts?.()) } : {}),
     probeView: (id, startedAt) => prober.view(id, startedAt ?? NaN),
   });
   // null until a desired state is known (cache or server): an agent that knows nothing must not remove anything.
@@ -135,11 +125,6 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   const inflight = new Set<Promise<void>>();
   const published = new Map<string, { json: string; status: PodStatus }>();
   let current: PodStatusEntry[] = [];
-  let local: LocalPod[] = [];
-  let localJson: string | undefined;
-  // The journal is reconciled once, before the first attach, when the desired pods and the containers are known.
-  let networkRecovered = false;
-  const releasing = new Set<string>();
   let wake: { handle: unknown; at: number } | undefined;
   // When the last pass listed containers, and which exit stream was live then.
   let lastList: { at: number; stream: number | null } | undefined;
@@ -239,7 +224,8 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     if (!actual) return;
     observe(state, desired, actual, now(), o.nodeName);
     await refreshImages(desired, actual);
-    if (o.podNetwork) await prepareNetwork(o.podNetwork, desired, actual);
+    // Attached before planning, so their containers are created in the pod's namespace.
+    await networking?.prepare(desired, actual);
     const actions = plan(desired, actual, state, now(), ctx());
     if (actions.length) {
       await apply(actions, { driver: o.driver, state, now, log, background, onRemoved, volumes: o.volumes, events });
@@ -249,63 +235,10 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     for (const e of backoffEvents(desired, state, now())) events.emit(e);
     const c = ctx();
     prober.sync(probeTargets(desired, actual, state, c.placement));
-    if (o.podNetwork) releaseNetworks(o.podNetwork, desired, actual);
+    networking?.release(desired, actual);
     if (o.volumes) await refreshVolumes({ volumes: o.volumes, desired, actual, sources, keep: new Set([...state.pods.keys(), ...desired.map(podUid)]), log });
     publishStatuses(desired, actual);
     scheduleWake();
-  }
-
-  /** Attaches the pods about to start (and writes hostNetwork pods' resolv.conf) before planning, so their containers are created in the pod's namespace. */
-  async function prepareNetwork(net: PodNetwork, desired: Pod[], actual: ContainerInfo[]): Promise<void> {
-    if (!networkRecovered) {
-      try {
-        await net.reconcile({ wanted: new Set(runnablePods(desired, o.nodeName).map(podUid)), withContainers: uidsWithContainers(actual, o.nodeName) });
-      } catch (e) {
-        log(`pod network: cleaning up after the last run failed: ${(e as Error).message}`);
-      }
-      networkRecovered = true;
-    }
-    const facts = o.networkFacts?.();
-    if (!facts) return;
-    const work = networkWork(desired, actual, state, now(), { nodeName: o.nodeName, attached: (uid) => !!net.attachment(uid), hostPrepared: (uid) => hostFiles.has(uid) });
-    for (const pod of work.hostFiles) {
-      try {
-        const files = await net.hostNetworkFiles(pod, facts);
-        if (files) hostFiles.set(podUid(pod), files);
-      } catch (e) {
-        log(`pod ${podNamespace(pod)}/${podName(pod)}: cannot write its resolv.conf, it gets the node's: ${(e as Error).message}`);
-      }
-    }
-    for (const pod of work.attach) {
-      const uid = podUid(pod);
-      try {
-        await net.attach(pod, facts);
-        state.network.delete(uid);
-      } catch (e) {
-        const message = (e as Error).message;
-        const backoffMs = nextBackoff(state.network.get(uid)?.backoffMs ?? 0);
-        state.network.set(uid, { message, backoffMs, retryAt: now() + backoffMs });
-        events.emit(podEvents.sandboxFailed({ namespace: podNamespace(pod), name: podName(pod), uid }, message));
-        log(`${message}; next try in ${backoffMs / 1000}s`);
-      }
-    }
-  }
-
-  /** Detaches pods that are neither runnable here nor hold containers (in the background, one CNI operation at a time). */
-  function releaseNetworks(net: PodNetwork, desired: Pod[], actual: ContainerInfo[]): void {
-    if (!networkRecovered) return;
-    for (const uid of networksToRelease(net.uids(), desired, actual, o.nodeName)) {
-      if (releasing.has(uid)) continue;
-      releasing.add(uid);
-      hostFiles.delete(uid);
-      state.network.delete(uid);
-      background(
-        net
-          .detach(uid)
-          .catch((e: Error) => log(`pod network: ${e.message}; will retry`))
-          .finally(() => releasing.delete(uid)),
-      );
-    }
   }
 
   function publishStatuses(desired: Pod[], actual: ContainerInfo[]): void {
@@ -329,14 +262,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     for (const uid of published.keys()) if (!desired.some((p) => podUid(p) === uid)) published.delete(uid);
     current = next;
     if (changed.length) o.onStatusChange?.(changed);
-    if (o.podNetwork) {
-      local = localPods(onNetwork);
-      const json = JSON.stringify(local);
-      if (json !== localJson) {
-        localJson = json;
-        o.onLocalPodsChanged?.(local);
-      }
-    }
+    networking?.publish(onNetwork);
   }
 
   async function run(): Promise<void> {
@@ -394,7 +320,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       }
     },
     statuses: () => current,
-    localPods: () => local,
+    localPods: () => networking?.localPods() ?? [],
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
