@@ -2,18 +2,24 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KedgeError } from '../shared/errors.js';
 import type { DesiredState } from '../shared/messages.js';
+import type { Pod } from '../shared/pod.js';
 import type { AgentConfig } from './config.js';
 import { agentPrivatePaths, checkPermissions } from './permissions.js';
+import { createClusterCache } from './cache/cluster.js';
 import { createDesiredCache } from './cache/desired.js';
 import { ensureContainerd } from './containerd/ensure.js';
-import { nodeAddresses } from './fingerprint/addresses.js';
 import { collectHostFacts } from './fingerprint/host.js';
+import { currentNodeAddresses } from './fingerprint/node-ip.js';
 import { collectReport } from './fingerprint/report.js';
 import { createImageImporter } from './images/importer.js';
 import { normalizeImageRef } from './images/ref.js';
 import { joinServer, type JoinResult } from './join/join.js';
 import { createLogKeeper } from './logs/keeper.js';
 import { logPathFor } from './logs/layout.js';
+import { createClusterSync } from './network/cluster-sync.js';
+import { localPods } from './network/local-pods.js';
+import { applyNodeNetwork } from './network/node/apply.js';
+import { hostNetTools, type NetTools } from './network/node/tools.js';
 import { createEventBatcher } from './events/batcher.js';
 import { containerId } from './reconciler/ids.js';
 import { createReconciler } from './reconciler/loop.js';
@@ -30,6 +36,8 @@ export interface AgentDeps {
   /** A runtime to use instead of containerd (tests); the agent does not close an injected driver. */
   driver: RuntimeDriver;
   now: () => number;
+  /** Where the node's devices and routes are read and changed (tests: a network namespace). */
+  netTools: NetTools;
 }
 
 export interface RunningAgent {
@@ -96,6 +104,12 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       runtimeVersion = containerd.version;
     }
     const host = await collectHostFacts();
+    // Cluster messages from the last run: routes, Service rules and DNS come back before the server answers.
+    const clusterCache = createClusterCache({ dataDir, log });
+    await clusterCache.load();
+    undo.push(() => clusterCache.flush());
+    const clusterRanges = () => (clusterCache.network ? [clusterCache.network.clusterCIDR, clusterCache.network.serviceCIDR] : []);
+    const addresses = () => currentNodeAddresses({ ...(cfg.nodeIP ? { given: cfg.nodeIP } : {}), exclude: clusterRanges });
 
     const logsRoot = join(dataDir, 'logs');
     // containerd's own log is capped too: an SD card must not fill up with it.
@@ -104,6 +118,15 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     undo.push(() => keeper.stop());
 
     let session: Session | undefined;
+    let desiredPods: Pod[] = [];
+    const netTools = deps.netTools ?? hostNetTools();
+    // Routes, Service rules and DNS follow the cluster messages and this node's pods.
+    const sync = createClusterSync({
+      applyRoutes: (network) => applyNodeNetwork(network, { nodeName, nodeIPs: addresses(), tools: netTools, log }),
+      localPods: () => localPods(desiredPods, reconciler.statuses()),
+      log,
+    });
+    undo.push(() => sync.close());
     // Pod events wait here (batched, deduplicated) until the session can send them.
     const events = createEventBatcher({ node: nodeName, publish: (batch) => session?.publishEvents(batch) ?? false, log });
     undo.push(() => events.stop());
@@ -114,10 +137,13 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       nodeName,
       normalizeImage: (ref) => normalizeImageRef(ref),
       logPath: (p) => logPathFor(logsRoot, p),
-      hostIP: () => nodeAddresses()[0] ?? '127.0.0.1',
+      hostIP: () => addresses()[0] ?? '127.0.0.1',
       now,
       log,
-      onStatusChange: (changed) => session?.publishPods(changed),
+      onStatusChange: (changed) => {
+        session?.publishPods(changed);
+        sync.podsChanged();
+      },
       onPodRemoved: (p) => void keeper.removePod(p.namespace, p.name, p.uid).catch((e: Error) => log(`removing logs of pod ${p.namespace}/${p.name}: ${e.message}`)),
       volumes,
       events,
@@ -130,6 +156,12 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     if (cached && cached.node === nodeName) {
       log(`starting from the cached desired state (revision ${cached.revision}, ${cached.pods.length} pods)`);
       reconciler.setDesired(cached.pods, cached);
+      desiredPods = cached.pods;
+    }
+    if (clusterCache.network) {
+      log(`node network from the cache (cluster network revision ${clusterCache.network.revision}, services revision ${clusterCache.services?.revision ?? 'none'})`);
+      sync.update({ network: clusterCache.network, services: clusterCache.services });
+      await sync.idle();
     }
     reconciler.start();
 
@@ -145,6 +177,8 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
 
     const onDesired = (d: DesiredState) => {
       reconciler.setDesired(d.pods, d);
+      desiredPods = d.pods;
+      sync.podsChanged();
       cache.save(d).catch((e: Error) => log(`cannot save the desired state to ${cache.path}: ${e.message}`));
     };
     // Logs and exec requests from the server arrive over the same outbound MQTT connection (no open port).
@@ -162,9 +196,15 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       nodeName,
       credentials: mqttCredentials(joined),
       heartbeatMs: cfg.heartbeatMs,
-      report: () => collectReport({ nodeName, dataDir, host, containerRuntimeVersion: runtimeVersion, nodeLabels: cfg.nodeLabels, now }),
+      report: () => collectReport({ nodeName, dataDir, host, containerRuntimeVersion: runtimeVersion, nodeLabels: cfg.nodeLabels, now, addresses }),
       podStatuses: () => reconciler.statuses(),
       onDesired,
+      onClusterNetwork: (network) => {
+        if (clusterCache.offerNetwork(network)) sync.update({ network, services: clusterCache.services });
+      },
+      onClusterServices: (services) => {
+        if (clusterCache.offerServices(services)) sync.update({ network: clusterCache.network, services });
+      },
       onNotAuthorized: async () => mqttCredentials(await join_()),
       onRpcRequest: (id, payload) => rpc.onRequest(id, payload),
       // Answers cannot reach a server that is gone; it fails those calls on its side too.
