@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterNetwork, ClusterServices } from '../../shared/cluster-network.js';
 import { createClusterSync } from './cluster-sync.js';
 import { testNetwork } from './node/testing/network.js';
@@ -10,9 +10,14 @@ const services = (revision: number): ClusterServices => ({
   revision,
   services: [{ namespace: 'default', name: 'web', type: 'ClusterIP', clusterIP: '10.43.0.20', ports: [{ name: '', protocol: 'TCP', port: 80 }], endpoints: [] }],
 });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
 const pod = (name: string, ready: boolean): LocalPod => ({ uid: `uid-${name}`, namespace: 'default', name, ip: '10.42.1.5', ready, hostPorts: [] });
 
-function setup(o: { applyRoutes?: (n: ClusterNetwork) => Promise<NodeNetworkFacts | null>; retryMs?: number } = {}) {
+function setup(o: { applyRoutes?: (n: ClusterNetwork) => Promise<NodeNetworkFacts | null>; retryMs?: number; repairMs?: number } = {}) {
   const routed: ClusterNetwork[] = [];
   const r = fakeRouter();
   const d = fakeDns();
@@ -30,7 +35,9 @@ function setup(o: { applyRoutes?: (n: ClusterNetwork) => Promise<NodeNetworkFact
     localPods: () => pods,
     log: (m) => logs.push(m),
     retryMs: o.retryMs ?? 20,
+    repairMs: o.repairMs ?? 60_000,
   });
+  cleanups.push(() => sync.close());
   return { sync, routed, r, d, logs, setPods: (p: LocalPod[]) => (pods = p) };
 }
 
@@ -69,6 +76,29 @@ describe('cluster sync', () => {
     t.sync.update({ network: testNetwork('vxlan', 2), services: services(1) });
     await t.sync.idle();
     expect(t.routed.map((n) => n.backend)).toEqual(['host-gw', 'vxlan']);
+  });
+
+  it('a pod status change that changes no local pod costs no sync of the rules or the DNS', async () => {
+    const t = setup();
+    t.setPods([pod('web-1', true)]);
+    t.sync.update({ network: testNetwork('host-gw'), services: services(1) });
+    await t.sync.idle();
+    for (let i = 0; i < 5; i++) {
+      t.setPods([pod('web-1', true)]);
+      t.sync.podsChanged();
+      await t.sync.idle();
+    }
+    expect(t.r.syncs).toHaveLength(1);
+    expect(t.d.started[0]!.updates).toHaveLength(1);
+  });
+
+  it('checks the routes now and then and puts back what went, without touching the rules', async () => {
+    const t = setup({ repairMs: 20 });
+    t.sync.update({ network: testNetwork('host-gw'), services: services(1) });
+    await new Promise((r) => setTimeout(r, 90));
+    await t.sync.idle();
+    expect(t.routed.length).toBeGreaterThanOrEqual(3);
+    expect(t.r.syncs).toHaveLength(1);
   });
 
   it('coalesces a burst: one sync in flight, then one more with the newest input', async () => {
@@ -124,6 +154,7 @@ describe('cluster sync', () => {
     expect(t.r.syncs).toHaveLength(1);
 
     t.r.failNext(1);
+    t.setPods([pod('web-1', true)]);
     t.sync.podsChanged();
     await t.sync.idle();
     expect(t.r.syncs).toHaveLength(1);

@@ -13,6 +13,8 @@ export interface ClusterSyncOptions {
   log(msg: string): void;
   /** A failed sync is tried again after this long (default 10 s). */
   retryMs?: number;
+  /** The routes are checked this often and put back if something removed them (default 60 s). */
+  repairMs?: number;
 }
 
 export interface ClusterState {
@@ -45,9 +47,19 @@ export function createClusterSync(o: ClusterSyncOptions): ClusterSync {
   let state: ClusterState = { network: null, services: null };
   let facts: NodeNetworkFacts | null = null;
   let routedFor: ClusterNetwork | undefined;
+  let saidNoRange: number | undefined;
   let dns: { server: ClusterDns; address: string } | undefined;
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
+  // What the rules and the DNS were last given: pod status changes that do not change it cost nothing.
+  let rulesFor: { network: ClusterNetwork; services: ClusterServices; key: string } | undefined;
+  let dnsFor: { network: ClusterNetwork; services: ClusterServices | null; key: string } | undefined;
+  // Another network manager may flush routes it does not know; a cheap check puts them back.
+  const repair = setInterval(() => {
+    routedFor = undefined;
+    trigger();
+  }, o.repairMs ?? 60_000);
+  repair.unref();
 
   const syncer = createCoalescer<SyncInput>(sync, (e) => o.log(`network sync: ${e.message}`));
 
@@ -75,13 +87,16 @@ export function createClusterSync(o: ClusterSyncOptions): ClusterSync {
       } catch (e) {
         return retryLater(`cannot set up the node's routes`, e);
       }
-      if (!facts) o.log(`network sync: the cluster network (revision ${network.revision}) has no pod range for this node yet`);
+      if (!facts && saidNoRange !== network.revision) o.log(`network sync: the cluster network (revision ${network.revision}) has no pod range for this node yet`);
+      saidNoRange = facts ? undefined : network.revision;
     }
     if (!facts) return;
+    const key = JSON.stringify([facts, input.localPods]);
     // Without any services message yet, rules from before a restart are better than an empty table.
-    if (o.router && services) {
+    if (o.router && services && !(rulesFor?.network === network && rulesFor.services === services && rulesFor.key === key)) {
       try {
         await o.router.sync({ network, services: services.services, node: facts, localPods: input.localPods });
+        rulesFor = { network, services, key };
       } catch (e) {
         retryLater('cannot program the Service rules', e);
       }
@@ -92,8 +107,13 @@ export function createClusterSync(o: ClusterSyncOptions): ClusterSync {
         await dns.server.close();
         dns = undefined;
       }
-      dns ??= { server: await o.startDns(network), address: network.clusterDNS };
+      if (!dns) {
+        dns = { server: await o.startDns(network), address: network.clusterDNS };
+        dnsFor = undefined;
+      }
+      if (dnsFor?.network === network && dnsFor.services === services && dnsFor.key === key) return;
       dns.server.update({ network, services: services?.services ?? [], localPods: input.localPods });
+      dnsFor = { network, services, key };
     } catch (e) {
       retryLater(`cannot serve the cluster DNS on ${network.clusterDNS}`, e);
     }
@@ -111,6 +131,7 @@ export function createClusterSync(o: ClusterSyncOptions): ClusterSync {
     idle: () => syncer.idle(),
     async close() {
       closed = true;
+      clearInterval(repair);
       if (retry) clearTimeout(retry);
       await syncer.close();
       await dns?.server.close();
