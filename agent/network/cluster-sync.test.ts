@@ -22,6 +22,7 @@ function setup(o: { applyRoutes?: (n: ClusterNetwork) => Promise<NodeNetworkFact
   const r = fakeRouter();
   const d = fakeDns();
   const logs: string[] = [];
+  const factsSeen: (NodeNetworkFacts | null)[] = [];
   let pods: LocalPod[] = [];
   const sync = createClusterSync({
     applyRoutes:
@@ -33,12 +34,13 @@ function setup(o: { applyRoutes?: (n: ClusterNetwork) => Promise<NodeNetworkFact
     router: r.router,
     startDns: d.start,
     localPods: () => pods,
+    onFactsChanged: (f) => factsSeen.push(f),
     log: (m) => logs.push(m),
     retryMs: o.retryMs ?? 20,
     repairMs: o.repairMs ?? 60_000,
   });
   cleanups.push(() => sync.close());
-  return { sync, routed, r, d, logs, setPods: (p: LocalPod[]) => (pods = p) };
+  return { sync, routed, r, d, logs, factsSeen, setPods: (p: LocalPod[]) => (pods = p) };
 }
 
 describe('cluster sync', () => {
@@ -99,6 +101,8 @@ describe('cluster sync', () => {
     await t.sync.idle();
     expect(t.routed.length).toBeGreaterThanOrEqual(3);
     expect(t.r.syncs).toHaveLength(1);
+    // Same facts each time: nobody is told they changed.
+    expect(t.factsSeen).toEqual([facts]);
   });
 
   it('coalesces a burst: one sync in flight, then one more with the newest input', async () => {

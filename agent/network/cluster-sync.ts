@@ -10,6 +10,8 @@ export interface ClusterSyncOptions {
   /** Starts the cluster DNS on network.clusterDNS, once that address is on the node (again when it changes); absent: no DNS. */
   startDns?(network: ClusterNetwork): Promise<ClusterDns>;
   localPods(): LocalPod[];
+  /** This node's facts changed (a pod range given or moved, another MTU): pods waiting for them may attach. */
+  onFactsChanged?(facts: NodeNetworkFacts | null): void;
   log(msg: string): void;
   /** A failed sync is tried again after this long (default 10 s). */
   retryMs?: number;
@@ -81,12 +83,14 @@ export function createClusterSync(o: ClusterSyncOptions): ClusterSync {
     const { network, services } = input;
     if (!network) return;
     if (network !== routedFor) {
+      const before = JSON.stringify(facts);
       try {
         facts = await o.applyRoutes(network);
         routedFor = network;
       } catch (e) {
         return retryLater(`cannot set up the node's routes`, e);
       }
+      if (JSON.stringify(facts) !== before) o.onFactsChanged?.(facts);
       if (!facts && saidNoRange !== network.revision) o.log(`network sync: the cluster network (revision ${network.revision}) has no pod range for this node yet`);
       saidNoRange = facts ? undefined : network.revision;
     }
