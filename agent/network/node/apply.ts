@@ -36,14 +36,15 @@ export async function applyNodeNetwork(network: ClusterNetwork, o: ApplyNodeNetw
   const { tools } = o;
   const links = parseLinks(await tools.run('ip', ['-j', '-d', 'addr', 'show']));
   const internalIP = o.nodeIPs[0] ?? network.nodes.find((n) => n.name === o.nodeName)?.internalIP ?? '';
-  let uplinkMtu = mtuOf(links, internalIP);
+  const found = mtuOf(links, internalIP);
+  let uplinkMtu = found;
   if (uplinkMtu === undefined) {
     o.log(`node network: no interface holds the node address ${internalIP || '(none)'}; assuming MTU ${defaultMtu} (check --node-ip)`);
     uplinkMtu = defaultMtu;
   }
   const facts = nodeNetworkFacts(network, { nodeName: o.nodeName, nodeIPs: o.nodeIPs, uplinkMtu });
   if (!facts) return null;
-  const plan = planRoutes(network, { facts, connected: connectedSubnets(links) });
+  const plan = planRoutes(network, { facts, connected: connectedSubnets(links), internalIPIsLocal: found !== undefined });
   for (const w of plan.warnings) o.log(`node network: ${w}`);
 
   const tunnel = links.some((l) => l.name === vxlanDevice);

@@ -63,6 +63,11 @@ describe('planRoutes', () => {
     expect(() => planRoutes({ ...testNetwork('host-gw'), clusterDNS: 'dns' }, { facts: facts(), connected })).toThrow(/clusterDNS "dns"/);
   });
 
+  it('sends the node\'s own Service traffic from its InternalIP only when an interface holds it', () => {
+    const plan = planRoutes(testNetwork('host-gw'), { facts: facts(), connected, internalIPIsLocal: false });
+    expect(plan.routes[1]).toEqual({ type: 'unicast', dst: '10.43.0.0/16', dev: 'kedge-svc' });
+  });
+
   it('the backend argument wins over the message', () => {
     expect(planRoutes(testNetwork('host-gw'), { facts: facts(), connected }, 'vxlan').links.map((l) => l.name)).toContain('kedge.vxlan');
   });

@@ -54,6 +54,8 @@ export interface RouteSelf {
   facts: NodeNetworkFacts;
   /** The subnets directly connected to this node's own interfaces (address/prefix); host-gw needs other nodes in one of them. */
   connected: string[];
+  /** False when no interface holds the InternalIP (a wrong --node-ip): the kernel refuses it as a source address. */
+  internalIPIsLocal?: boolean;
 }
 
 function range(text: string, field: string): Ipv4Range {
@@ -83,7 +85,7 @@ export function planRoutes(network: ClusterNetwork, self: RouteSelf, backend: Ne
       // An unused address of the cluster range must never leave by the default route.
       { type: 'unreachable', dst: formatRange(clusterRange) },
       // The node's own traffic to a ClusterIP needs a route to be DNATed at all; src keeps replies coming back to the node.
-      { type: 'unicast', dst: formatRange(serviceRange), dev: servicesDevice, src: facts.internalIP },
+      { type: 'unicast', dst: formatRange(serviceRange), dev: servicesDevice, ...(self.internalIPIsLocal === false ? {} : { src: facts.internalIP }) },
     ],
     neighbours: [],
     fdb: [],
