@@ -9,6 +9,7 @@ import { topics } from '../shared/topics.js';
 import { makeTestPki, type TestPki } from './join/test-pki.js';
 import { startTestJoinServer } from './join/test-server.js';
 import { fakeNetTools } from './network/node/testing/tools.js';
+import { fakeDns } from './network/testing/fakes.js';
 import { runAgent } from './run.js';
 import { createFakeDriver } from './runtime/fake/driver.js';
 import { publishRetained, startBroker, until } from './session/testing/broker.js';
@@ -58,15 +59,19 @@ describe('runAgent: the node network', () => {
       log: (m: string) => logs.push(m),
     };
     const tools = fakeNetTools('192.0.2.11');
-    const agent = await runAgent(cfg, { driver: createFakeDriver(), netTools: tools });
+    const dns = fakeDns();
+    const agent = await runAgent(cfg, { driver: createFakeDriver(), netTools: tools, startDns: dns.start });
     await until(() => applied(tools.commands).includes('route replace 10.42.2.0/24 via 192.0.2.12 proto 66'));
     expect(applied(tools.commands)).toContain('route replace unreachable 10.42.0.0/16 proto 66');
     expect(applied(tools.commands)).toContain('route replace 10.43.0.0/16 dev kedge-svc src 192.0.2.11 proto 66');
     expect(tools.sysctls).toEqual({ 'net.ipv4.ip_forward': '1' });
+    await until(() => (dns.started[0]?.updates.length ?? 0) >= 1);
+    expect(dns.started.map((d) => d.address)).toEqual(['10.43.0.10']);
     await until(() => broker.published.some((p) => p.topic === topics.status('edge-1')));
     const report = JSON.parse(broker.published.find((p) => p.topic === topics.status('edge-1'))!.payload) as NodeReport;
     expect(report.addresses[0]).toBe('192.0.2.11');
     await agent.stop();
+    expect(dns.started[0]!.closed).toBe(true);
     // Written atomically in the background; stop() waits for the writes.
     expect(JSON.parse(await readFile(join(dataDir, 'cluster-network.json'), 'utf8'))).toEqual(network);
     expect(JSON.parse(await readFile(join(dataDir, 'cluster-services.json'), 'utf8'))).toEqual(services);
@@ -76,9 +81,11 @@ describe('runAgent: the node network', () => {
     await server.close();
     await broker.close();
     const again = fakeNetTools('192.0.2.11');
-    const restarted = await runAgent(cfg, { driver: createFakeDriver(), netTools: again });
+    const dnsAgain = fakeDns();
+    const restarted = await runAgent(cfg, { driver: createFakeDriver(), netTools: again, startDns: dnsAgain.start });
     cleanups.push(() => restarted.stop());
     expect(applied(again.commands)).toContain('route replace 10.42.2.0/24 via 192.0.2.12 proto 66');
+    expect(dnsAgain.started[0]!.updates).toEqual([{ services: [], localPods: [] }]);
     expect(logs.join('\n')).toMatch(/node network from the cache \(cluster network revision 12, services revision 30\)/);
   });
 });

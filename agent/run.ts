@@ -1,6 +1,7 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KedgeError } from '../shared/errors.js';
+import type { ClusterNetwork } from '../shared/cluster-network.js';
 import type { DesiredState } from '../shared/messages.js';
 import type { Pod } from '../shared/pod.js';
 import type { AgentConfig } from './config.js';
@@ -17,9 +18,12 @@ import { joinServer, type JoinResult } from './join/join.js';
 import { createLogKeeper } from './logs/keeper.js';
 import { logPathFor } from './logs/layout.js';
 import { createClusterSync } from './network/cluster-sync.js';
+import { readResolvConf, upstreamsOf } from './network/dns/resolv-conf.js';
+import { startClusterDns } from './network/dns/server.js';
 import { localPods } from './network/local-pods.js';
 import { applyNodeNetwork } from './network/node/apply.js';
 import { hostNetTools, type NetTools } from './network/node/tools.js';
+import type { ClusterDns } from './network/types.js';
 import { createEventBatcher } from './events/batcher.js';
 import { containerId } from './reconciler/ids.js';
 import { createReconciler } from './reconciler/loop.js';
@@ -38,6 +42,14 @@ export interface AgentDeps {
   now: () => number;
   /** Where the node's devices and routes are read and changed (tests: a network namespace). */
   netTools: NetTools;
+  /** Starts the cluster DNS for the cluster network (default: on its clusterDNS address, port 53, UDP and TCP). */
+  startDns: (network: ClusterNetwork) => Promise<ClusterDns>;
+}
+
+/** The cluster DNS on every node, forwarding other names to the node's own resolvers. */
+async function startNodeDns(network: ClusterNetwork, log: (msg: string) => void): Promise<ClusterDns> {
+  const conf = await readResolvConf();
+  return startClusterDns({ address: network.clusterDNS, port: 53, domain: network.clusterDomain, upstreams: upstreamsOf(conf), log });
 }
 
 export interface RunningAgent {
@@ -123,6 +135,7 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     // Routes, Service rules and DNS follow the cluster messages and this node's pods.
     const sync = createClusterSync({
       applyRoutes: (network) => applyNodeNetwork(network, { nodeName, nodeIPs: addresses(), tools: netTools, log }),
+      startDns: deps.startDns ?? ((network) => startNodeDns(network, log)),
       localPods: () => localPods(desiredPods, reconciler.statuses()),
       log,
     });

@@ -3,7 +3,7 @@
  * (A, B) on one link, a pod namespace behind A's bridge, and a "gateway" namespace that is A's
  * default route and counts what reaches it. Traffic stays inside these namespaces.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterNetwork, NetworkBackend } from '../../shared/cluster-network.js';
 import { applyNodeNetwork } from '../../agent/network/node/apply.js';
@@ -92,6 +92,15 @@ function unreachablesSent(n: string): number {
   return Number(lines[1]!.split(/\s+/)[names.indexOf('OutDestUnreachs')]);
 }
 
+/** A UDP echo on the cluster DNS address, port 53, as the cluster DNS binds it. */
+const udpEcho = `const s = require('node:dgram').createSocket('udp4');
+s.on('message', (m, r) => s.send('echo:' + m, r.port, r.address));
+s.bind({ address: '10.43.0.10', port: 53, exclusive: true }, () => console.log('ready'));`;
+const udpAsk = `const s = require('node:dgram').createSocket('udp4');
+s.on('message', (m) => { console.log(String(m)); process.exit(0); });
+s.send('hello', 53, '10.43.0.10');
+setTimeout(() => process.exit(1), 3000);`;
+
 function removeAll(): void {
   for (const n of Object.values(ns)) spawnSync('ip', ['netns', 'del', n]);
 }
@@ -162,6 +171,22 @@ describe.skipIf(skip !== null)(`node routes in network namespaces${skip ? ` (ski
     expect(ipIn(ns.a, 'route', 'get', '10.43.7.7')).toMatch(new RegExp(`dev kedge-svc src ${nodeA.ip.replaceAll('.', '\\.')}`));
     expect(ipIn(ns.a, '-4', 'addr', 'show', 'dev', 'kedge-svc')).toContain('10.43.0.10/32');
     expect(ipIn(ns.a, 'route', 'get', '10.43.0.10')).toMatch(/^local 10\.43\.0\.10/);
+  });
+
+  it('a server can bind the cluster DNS address, and pods and the node reach it there', async () => {
+    const echo = spawn('ip', ['netns', 'exec', ns.a, process.execPath, '-e', udpEcho], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        echo.stdout.once('data', () => resolve());
+        echo.once('exit', (code) => reject(new Error(`the echo server exited with ${code}`)));
+      });
+      for (const from of [ns.pod, ns.a]) {
+        const r = spawnSync('ip', ['netns', 'exec', from, process.execPath, '-e', udpAsk], { encoding: 'utf8', timeout: 10_000 });
+        expect(r.stdout.trim()).toBe('echo:hello');
+      }
+    } finally {
+      echo.kill();
+    }
   });
 
   it('an unused address of the cluster or service range is rejected, never sent by the default route', () => {

@@ -19,6 +19,8 @@ export function runCommand(file: string, args: string[], stdin?: string): Promis
       const why = missing ? `${file} is not installed (the iproute2 package)` : (stderr.trim() || err.message);
       reject(new KedgeError('InternalError', `${file} ${args.join(' ')}: ${why}`, { cause: err }));
     });
+    // A command that exits without reading its input breaks the pipe; its exit status says what happened.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(stdin ?? '');
   });
 }
