@@ -9,7 +9,9 @@ import { topics } from '../shared/topics.js';
 import { makeTestPki, type TestPki } from './join/test-pki.js';
 import { startTestJoinServer } from './join/test-server.js';
 import { fakeNetTools } from './network/node/testing/tools.js';
-import { fakeDns } from './network/testing/fakes.js';
+import { createFakePodNetwork } from './network/pod/testing/fake-pod-network.js';
+import { fakeDns, fakeRouter } from './network/testing/fakes.js';
+import { testPod } from './reconciler/pod-fixtures.js';
 import { runAgent } from './run.js';
 import { createFakeDriver } from './runtime/fake/driver.js';
 import { publishRetained, startBroker, until } from './session/testing/broker.js';
@@ -27,7 +29,19 @@ const network: ClusterNetwork = {
     { name: 'edge-2', podCIDR: '10.42.2.0/24', internalIP: '192.0.2.12' },
   ],
 };
-const services: ClusterServices = { revision: 30, services: [] };
+const services: ClusterServices = {
+  revision: 30,
+  services: [
+    {
+      namespace: 'default',
+      name: 'web',
+      type: 'ClusterIP',
+      clusterIP: '10.43.0.20',
+      ports: [{ name: '', protocol: 'TCP', port: 80 }],
+      endpoints: [{ ip: '10.42.1.2', nodeName: 'edge-1', podUID: 'uid-web', ready: true, ports: { '': 80 } }],
+    },
+  ],
+};
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -41,9 +55,10 @@ afterEach(async () => {
 const applied = (commands: string[]) => commands.filter((c) => c.startsWith('ip -batch -')).join('\n');
 
 describe('runAgent: the node network', () => {
-  it('routes from the cluster messages, reports --node-ip first, and after a restart with the server gone routes again from its cache before it returns', async () => {
+  it('routes from the cluster messages, attaches pods once the node has its pod range, feeds the Service rules and the DNS, and after a restart with the server gone does it from its cache before it returns', async () => {
     const broker = await startBroker();
     const server = await startTestJoinServer(pki, { mqttUrl: broker.url });
+    await publishRetained(broker, topics.desired('edge-1'), JSON.stringify({ node: 'edge-1', revision: 1, pods: [testPod('web')] }));
     await publishRetained(broker, topics.clusterNetwork, JSON.stringify(network));
     await publishRetained(broker, topics.clusterServices, JSON.stringify(services));
     const dataDir = join(await mkdtemp(join(tmpdir(), 'kedge-agent-')), 'agent');
@@ -60,13 +75,24 @@ describe('runAgent: the node network', () => {
     };
     const tools = fakeNetTools('192.0.2.11');
     const dns = fakeDns();
-    const agent = await runAgent(cfg, { driver: createFakeDriver(), netTools: tools, startDns: dns.start });
+    const router = fakeRouter();
+    const pods = createFakePodNetwork();
+    const driver = createFakeDriver();
+    driver.images.add('docker.io/library/busybox:1.36');
+    const agent = await runAgent(cfg, { driver, netTools: tools, startDns: dns.start, serviceRouter: router.router, podNetwork: pods });
     await until(() => applied(tools.commands).includes('route replace 10.42.2.0/24 via 192.0.2.12 proto 66'));
     expect(applied(tools.commands)).toContain('route replace unreachable 10.42.0.0/16 proto 66');
     expect(applied(tools.commands)).toContain('route replace 10.43.0.0/16 dev kedge-svc src 192.0.2.11 proto 66');
     expect(tools.sysctls).toEqual({ 'net.ipv4.ip_forward': '1' });
-    await until(() => (dns.started[0]?.updates.length ?? 0) >= 1);
+    // The pod waited for its pod range, got an address of it, and is an endpoint the node knows is ready.
+    await until(() => router.syncs.some((s) => s.localPods.some((p) => p.name === 'web' && p.ready)));
+    expect(pods.calls).toContain('attach uid-web');
+    const last = router.syncs.at(-1)!;
+    expect(last.node).toMatchObject({ nodeName: 'edge-1', internalIP: '192.0.2.11', podCIDR: '10.42.1.0/24', bridge: 'kedge0', mtu: 1500 });
+    expect(last.services).toEqual(services.services);
+    expect(last.localPods).toEqual([{ uid: 'uid-web', namespace: 'default', name: 'web', ip: '10.42.1.2', ready: true, hostPorts: [] }]);
     expect(dns.started.map((d) => d.address)).toEqual(['10.43.0.10']);
+    await until(() => dns.started[0]!.updates.some((u) => u.localPods.length === 1));
     await until(() => broker.published.some((p) => p.topic === topics.status('edge-1')));
     const report = JSON.parse(broker.published.find((p) => p.topic === topics.status('edge-1'))!.payload) as NodeReport;
     expect(report.addresses[0]).toBe('192.0.2.11');
@@ -82,10 +108,12 @@ describe('runAgent: the node network', () => {
     await broker.close();
     const again = fakeNetTools('192.0.2.11');
     const dnsAgain = fakeDns();
-    const restarted = await runAgent(cfg, { driver: createFakeDriver(), netTools: again, startDns: dnsAgain.start });
+    const routerAgain = fakeRouter();
+    const restarted = await runAgent(cfg, { driver: createFakeDriver(), netTools: again, startDns: dnsAgain.start, serviceRouter: routerAgain.router, podNetwork: createFakePodNetwork() });
     cleanups.push(() => restarted.stop());
     expect(applied(again.commands)).toContain('route replace 10.42.2.0/24 via 192.0.2.12 proto 66');
-    expect(dnsAgain.started[0]!.updates).toEqual([{ services: [], localPods: [] }]);
+    expect(routerAgain.syncs[0]!.services).toEqual(services.services);
+    expect(dnsAgain.started[0]!.updates[0]!.services).toEqual(services.services);
     expect(logs.join('\n')).toMatch(/node network from the cache \(cluster network revision 12, services revision 30\)/);
   });
 });

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { KedgeError } from '../shared/errors.js';
 import type { ClusterNetwork } from '../shared/cluster-network.js';
 import type { DesiredState } from '../shared/messages.js';
-import type { Pod } from '../shared/pod.js';
 import type { AgentConfig } from './config.js';
 import { agentPrivatePaths, checkPermissions } from './permissions.js';
 import { createClusterCache } from './cache/cluster.js';
@@ -20,10 +19,11 @@ import { logPathFor } from './logs/layout.js';
 import { createClusterSync } from './network/cluster-sync.js';
 import { readResolvConf, upstreamsOf } from './network/dns/resolv-conf.js';
 import { startClusterDns } from './network/dns/server.js';
-import { localPods } from './network/local-pods.js';
 import { applyNodeNetwork } from './network/node/apply.js';
 import { hostNetTools, type NetTools } from './network/node/tools.js';
-import type { ClusterDns } from './network/types.js';
+import { startPodNetwork } from './network/pod/start.js';
+import type { PodNetwork, PodNetworkFacts } from './network/pod/types.js';
+import type { ClusterDns, ServiceRouter } from './network/types.js';
 import { createEventBatcher } from './events/batcher.js';
 import { containerId } from './reconciler/ids.js';
 import { createReconciler } from './reconciler/loop.js';
@@ -44,6 +44,10 @@ export interface AgentDeps {
   netTools: NetTools;
   /** Starts the cluster DNS for the cluster network (default: on its clusterDNS address, port 53, UDP and TCP). */
   startDns: (network: ClusterNetwork) => Promise<ClusterDns>;
+  /** The node's Service rules. */
+  serviceRouter: ServiceRouter;
+  /** The pod network (default: the CNI plugins, after a preflight); null: every pod on the node's own network (tests with a fake runtime). */
+  podNetwork: PodNetwork | null;
 }
 
 /** The cluster DNS on every node, forwarding other names to the node's own resolvers. */
@@ -74,8 +78,9 @@ async function prepareDataDir(dir: string): Promise<void> {
 }
 
 /**
- * Runs the node: join (or the saved credentials), containerd, image importer, log keeper, the
- * reconciler started from the cached desired state (pods come back without the server), then the
+ * Runs the node: join (or the saved credentials), containerd, the pod network's preflight, image
+ * importer, log keeper, the node's routes, Service rules and DNS and the reconciler started from
+ * the cached cluster messages and desired state (all come back without the server), then the
  * MQTT session.
  */
 export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}): Promise<RunningAgent> {
@@ -130,16 +135,25 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     undo.push(() => keeper.stop());
 
     let session: Session | undefined;
-    let desiredPods: Pod[] = [];
+    // Preflight first: a node that cannot run the pod network says what to install before anything starts.
+    const podNetwork =
+      deps.podNetwork === undefined ? await startPodNetwork({ dataDir, nodeName, log, ...(clusterCache.network?.backend === 'vxlan' ? { vxlanRequired: true } : {}) }) : deps.podNetwork;
     const netTools = deps.netTools ?? hostNetTools();
     // Routes, Service rules and DNS follow the cluster messages and this node's pods.
     const sync = createClusterSync({
       applyRoutes: (network) => applyNodeNetwork(network, { nodeName, nodeIPs: addresses(), tools: netTools, log }),
+      ...(deps.serviceRouter ? { router: deps.serviceRouter } : {}),
       startDns: deps.startDns ?? ((network) => startNodeDns(network, log)),
-      localPods: () => localPods(desiredPods, reconciler.statuses()),
+      localPods: () => reconciler.localPods(),
+      // Pods waiting for a pod range may attach now.
+      onFactsChanged: () => reconciler.trigger('node network'),
       log,
     });
     undo.push(() => sync.close());
+    const networkFacts = (): PodNetworkFacts | undefined => {
+      const network = clusterCache.network;
+      return sync.facts && network ? { ...sync.facts, clusterDNS: network.clusterDNS, clusterDomain: network.clusterDomain } : undefined;
+    };
     // Pod events wait here (batched, deduplicated) until the session can send them.
     const events = createEventBatcher({ node: nodeName, publish: (batch) => session?.publishEvents(batch) ?? false, log });
     undo.push(() => events.stop());
@@ -153,13 +167,11 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       hostIP: () => addresses()[0] ?? '127.0.0.1',
       now,
       log,
-      onStatusChange: (changed) => {
-        session?.publishPods(changed);
-        sync.podsChanged();
-      },
+      onStatusChange: (changed) => session?.publishPods(changed),
       onPodRemoved: (p) => void keeper.removePod(p.namespace, p.name, p.uid).catch((e: Error) => log(`removing logs of pod ${p.namespace}/${p.name}: ${e.message}`)),
       volumes,
       events,
+      ...(podNetwork ? { podNetwork, networkFacts, onLocalPodsChanged: () => sync.podsChanged() } : {}),
     });
     undo.push(() => reconciler.stop());
 
@@ -169,7 +181,6 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     if (cached && cached.node === nodeName) {
       log(`starting from the cached desired state (revision ${cached.revision}, ${cached.pods.length} pods)`);
       reconciler.setDesired(cached.pods, cached);
-      desiredPods = cached.pods;
     }
     if (clusterCache.network) {
       log(`node network from the cache (cluster network revision ${clusterCache.network.revision}, services revision ${clusterCache.services?.revision ?? 'none'})`);
@@ -190,8 +201,6 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
 
     const onDesired = (d: DesiredState) => {
       reconciler.setDesired(d.pods, d);
-      desiredPods = d.pods;
-      sync.podsChanged();
       cache.save(d).catch((e: Error) => log(`cannot save the desired state to ${cache.path}: ${e.message}`));
     };
     // Logs and exec requests from the server arrive over the same outbound MQTT connection (no open port).
