@@ -19,7 +19,7 @@ import { logPathFor } from './logs/layout.js';
 import { createClusterSync } from './network/cluster-sync.js';
 import { readResolvConf, upstreamsOf } from './network/dns/resolv-conf.js';
 import { startClusterDns } from './network/dns/server.js';
-import { applyNodeNetwork } from './network/node/apply.js';
+import { createNodeRoutes } from './network/node/apply.js';
 import { hostNetTools, type NetTools } from './network/node/tools.js';
 import { startPodNetwork } from './network/pod/start.js';
 import type { PodNetwork, PodNetworkFacts } from './network/pod/types.js';
@@ -141,7 +141,7 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     const netTools = deps.netTools ?? hostNetTools();
     // Routes, Service rules and DNS follow the cluster messages and this node's pods.
     const sync = createClusterSync({
-      applyRoutes: (network) => applyNodeNetwork(network, { nodeName, nodeIPs: addresses(), tools: netTools, log }),
+      applyRoutes: createNodeRoutes({ nodeName, nodeIPs: addresses, tools: netTools, log }),
       ...(deps.serviceRouter ? { router: deps.serviceRouter } : {}),
       startDns: deps.startDns ?? ((network) => startNodeDns(network, log)),
       localPods: () => reconciler.localPods(),

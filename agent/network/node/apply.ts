@@ -27,25 +27,28 @@ async function createLink(link: PlannedLink, o: ApplyNodeNetworkOptions): Promis
   }
 }
 
+export interface AppliedNodeNetwork {
+  /** This node's facts; null while the server has not given it a pod range. */
+  facts: NodeNetworkFacts | null;
+  /** What could not be set up as asked (nodes not routed, the node address on no interface). */
+  warnings: string[];
+}
+
 /**
  * Makes the node's devices and routes match `network` (idempotent: only what differs is changed,
- * and only routes carrying kedge's protocol number are removed). Returns this node's facts, or
- * null while the server has not given it a pod range.
+ * and only routes carrying kedge's protocol number are removed).
  */
-export async function applyNodeNetwork(network: ClusterNetwork, o: ApplyNodeNetworkOptions): Promise<NodeNetworkFacts | null> {
+export async function applyNodeNetwork(network: ClusterNetwork, o: ApplyNodeNetworkOptions): Promise<AppliedNodeNetwork> {
   const { tools } = o;
+  const warnings: string[] = [];
   const links = parseLinks(await tools.run('ip', ['-j', '-d', 'addr', 'show']));
   const internalIP = o.nodeIPs[0] ?? network.nodes.find((n) => n.name === o.nodeName)?.internalIP ?? '';
   const found = mtuOf(links, internalIP);
-  let uplinkMtu = found;
-  if (uplinkMtu === undefined) {
-    o.log(`node network: no interface holds the node address ${internalIP || '(none)'}; assuming MTU ${defaultMtu} (check --node-ip)`);
-    uplinkMtu = defaultMtu;
-  }
-  const facts = nodeNetworkFacts(network, { nodeName: o.nodeName, nodeIPs: o.nodeIPs, uplinkMtu });
-  if (!facts) return null;
+  if (found === undefined) warnings.push(`no interface holds the node address ${internalIP || '(none)'}; assuming MTU ${defaultMtu} (check --node-ip)`);
+  const facts = nodeNetworkFacts(network, { nodeName: o.nodeName, nodeIPs: o.nodeIPs, uplinkMtu: found ?? defaultMtu });
+  if (!facts) return { facts, warnings };
   const plan = planRoutes(network, { facts, connected: connectedSubnets(links), internalIPIsLocal: found !== undefined });
-  for (const w of plan.warnings) o.log(`node network: ${w}`);
+  warnings.push(...plan.warnings);
 
   const tunnel = links.some((l) => l.name === vxlanDevice);
   const host = {
@@ -56,7 +59,7 @@ export async function applyNodeNetwork(network: ClusterNetwork, o: ApplyNodeNetw
   };
   const changes = planChanges(plan, host);
   for (const [key, value] of Object.entries(plan.sysctls)) await tools.sysctl(key, value);
-  if (isEmpty(changes)) return facts;
+  if (isEmpty(changes)) return { facts, warnings };
 
   if (changes.remove.length) await tools.run('ip', ['-batch', '-'], `${changes.remove.join('\n')}\n`);
   for (const link of changes.create) await createLink(link, o);
@@ -64,5 +67,17 @@ export async function applyNodeNetwork(network: ClusterNetwork, o: ApplyNodeNetw
   if (changes.bridge.length) await tools.run('bridge', ['-batch', '-'], `${changes.bridge.join('\n')}\n`);
   const routes = plan.routes.filter((r) => r.via).length;
   o.log(`node network: ${network.backend}, pod range ${facts.podCIDR} on ${facts.bridge}, MTU ${facts.mtu}, routes to ${routes} other node${routes === 1 ? '' : 's'} (${changes.remove.length + changes.create.length + changes.ip.length + changes.bridge.length} changes)`);
-  return facts;
+  return { facts, warnings };
+}
+
+/** The node's routes as the agent keeps them: applied on every change and check, warnings logged when they change. */
+export function createNodeRoutes(o: Omit<ApplyNodeNetworkOptions, 'nodeIPs'> & { nodeIPs: () => string[] }): (network: ClusterNetwork) => Promise<NodeNetworkFacts | null> {
+  let said = '';
+  return async (network) => {
+    const r = await applyNodeNetwork(network, { ...o, nodeIPs: o.nodeIPs() });
+    const text = r.warnings.join('\n');
+    if (text !== said) for (const w of r.warnings) o.log(`node network: ${w}`);
+    said = text;
+    return r.facts;
+  };
 }
