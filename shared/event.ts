@@ -27,3 +27,8 @@ export const eventSchema = z.object({
   reportingInstance: z.string().optional(),
 });
 export type KEvent = z.infer<typeof eventSchema>;
+
+/** When an event was last seen: lastTimestamp, else firstTimestamp, else its creation. */
+export function eventLastSeen(e: KEvent): string | undefined {
+  return e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+}

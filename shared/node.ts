@@ -47,3 +47,19 @@ export const nodeSchema = z.object({
   status: nodeStatusSchema.optional(),
 });
 export type Node = z.infer<typeof nodeSchema>;
+
+/** Whether the node's Ready condition is True. */
+export function isNodeReady(node: Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+const roleLabelPrefix = 'node-role.kubernetes.io/';
+
+/** kubectl's ROLES: node-role.kubernetes.io/<role> labels and the kubernetes.io/role label, sorted; "<none>" without any. */
+export function nodeRoles(node: Node): string {
+  const labels = node.metadata.labels ?? {};
+  const roles = new Set<string>();
+  for (const k of Object.keys(labels)) if (k.startsWith(roleLabelPrefix) && k.length > roleLabelPrefix.length) roles.add(k.slice(roleLabelPrefix.length));
+  if (labels['kubernetes.io/role']) roles.add(labels['kubernetes.io/role']);
+  return roles.size ? [...roles].sort().join(',') : '<none>';
+}

@@ -196,3 +196,8 @@ export const podTemplateSchema = z.object({
   spec: podSpecSchema,
 });
 export type PodTemplate = z.infer<typeof podTemplateSchema>;
+
+/** Whether the pod's Ready condition is True (what Services, rollouts and kubectl count as ready). */
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}

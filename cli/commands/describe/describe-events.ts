@@ -1,7 +1,16 @@
-import type { KEvent } from '../../../shared/event.js';
+import { formatAge } from '../../../shared/age.js';
+import { eventLastSeen, type KEvent } from '../../../shared/event.js';
 import type { KObject } from '../../../shared/meta.js';
 import type { DescribeWriter } from '../../printing/describe-writer.js';
-import { eventAge, lastSeen } from '../../printing/event-columns.js';
+
+const lastSeen = (e: KEvent) => Date.parse(eventLastSeen(e) ?? '') || 0;
+
+/** kubectl describe's "2m (x6 over 10m)" for repeated events, else the age. */
+export function eventAge(e: KEvent, now: number): string {
+  const last = formatAge(eventLastSeen(e), now);
+  if ((e.count ?? 1) <= 1 || !e.firstTimestamp) return last;
+  return `${last} (x${e.count} over ${formatAge(e.firstTimestamp, now)})`;
+}
 
 /** The events about `obj`: same uid, or same kind and name when an event carries no uid. */
 export function eventsFor(obj: KObject, events: KEvent[]): KEvent[] {

@@ -1,9 +1,8 @@
 import type { KEvent } from '../../../shared/event.js';
-import type { Node } from '../../../shared/node.js';
+import { nodeRoles, type Node } from '../../../shared/node.js';
 import type { Pod } from '../../../shared/pod.js';
 import { cpuMillis, memoryBytes } from '../../../shared/quantity.js';
 import { formatAge } from '../../../shared/age.js';
-import { nodeRoles } from '../../printing/columns.js';
 import { writeEvents } from './describe-events.js';
 import { describeTime, describeWriter, keyValues } from '../../printing/describe-writer.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { KEvent } from '../../../shared/event.js';
 import { parseArgs } from '../../flags/args.js';
-import { renderObjects } from '../../printing/columns.js';
+import { kindByName } from '../../../shared/kinds.js';
+import { runGet } from '../get/get.js';
 import { eventsCommand, eventsRequestFromArgs, runEvents } from './events.js';
 import { memoryClient } from '../../connection/testing/memory-client.js';
-import { memoryObjectClient } from '../../connection/testing/memory-object-client.js';
 
 const now = Date.parse('2026-01-01T01:00:00Z');
 const ev = (name: string, kind: string, obj: string, reason: string, last: string, o: Partial<KEvent> = {}): KEvent => ({
@@ -18,21 +18,30 @@ const events = [
   ev('c', 'Pod', 'web-1', 'BackOff', '2026-01-01T00:59:30Z', { type: 'Warning', count: 5, firstTimestamp: '2026-01-01T00:55:00Z', message: 'Back-off\nrestarting' }),
 ];
 
+/** `kedge get events` over these events: the server's Event table. */
+async function getEvents(list: KEvent[], wide: boolean): Promise<string> {
+  const mc = memoryClient({ clock: () => now });
+  for (const e of list) mc.put(e);
+  const out: string[] = [];
+  await runGet(mc, { info: kindByName('Event')!, names: [], namespace: 'default', output: wide ? 'wide' : 'table' }, { out: (s) => void out.push(s), err: () => undefined });
+  return out.join('');
+}
+
 describe('get events columns', () => {
-  it('LAST SEEN TYPE REASON OBJECT MESSAGE, sorted by time, repeats as "(xN over …)"', () => {
-    expect(renderObjects('Event', events, { wide: false, allNamespaces: false, now })).toBe(
+  it('LAST SEEN TYPE REASON OBJECT MESSAGE, sorted by time; the COUNT of repeats is a wide column, as in kubectl get events', async () => {
+    expect(await getEvents(events, false)).toBe(
       [
-        'LAST SEEN          TYPE      REASON         OBJECT        MESSAGE',
-        '10m                Normal    NodeNotReady   node/edge-1   NodeNotReady happened',
-        '60s                Normal    Started        pod/web-1     Started happened',
-        '30s (x5 over 5m)   Warning   BackOff        pod/web-1     Back-off restarting',
+        'LAST SEEN   TYPE      REASON         OBJECT        MESSAGE',
+        '10m         Normal    NodeNotReady   node/edge-1   NodeNotReady happened',
+        '60s         Normal    Started        pod/web-1     Started happened',
+        '30s         Warning   BackOff        pod/web-1     Back-off restarting',
         '',
       ].join('\n'),
     );
   });
 
-  it('wide adds the subobject, source, first seen, count and name', () => {
-    const wide = renderObjects('Event', [events[0]!], { wide: true, allNamespaces: false, now });
+  it('wide adds the subobject, source, first seen, count and name', async () => {
+    const wide = await getEvents([events[0]!], true);
     expect(wide.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME$/);
     expect(wide.split('\n')[1]).toMatch(/spec\.containers\{web\}\s+kubelet, edge-1\s+Started happened\s+60s\s+1\s+b$/);
   });
@@ -41,11 +50,11 @@ describe('get events columns', () => {
 describe('kedge events', () => {
   const args = (argv: string[]) => parseArgs(argv, eventsCommand.flags, { command: 'kedge events' });
   function run(argv: string[]) {
-    const mc = memoryClient();
+    const mc = memoryClient({ clock: () => now });
     for (const e of events) mc.put(e);
     const out: string[] = [];
     const err: string[] = [];
-    return runEvents(memoryObjectClient(mc), eventsRequestFromArgs(args(argv), undefined), { out: (s) => void out.push(s), err: (s) => void err.push(s), now: () => now }).then(() => ({ out: out.join(''), err: err.join('') }));
+    return runEvents(mc, eventsRequestFromArgs(args(argv), undefined), { out: (s) => void out.push(s), err: (s) => void err.push(s) }).then(() => ({ out: out.join(''), err: err.join('') }));
   }
 
   it('filters by object and type', async () => {

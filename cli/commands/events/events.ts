@@ -1,13 +1,13 @@
+import type { ApiClient } from '../../../shared/client.js';
 import { KedgeError } from '../../../shared/errors.js';
 import type { KEvent } from '../../../shared/event.js';
 import { kindByName } from '../../../shared/kinds.js';
 import { boolOption, listOption, stringOption, type ParsedArgs } from '../../flags/args.js';
-import { renderObjects } from '../../printing/columns.js';
+import { readTable, renderServerTable, sortRows } from '../../printing/server-table.js';
 import type { CliIo, Command } from '../../command.js';
 import { kindAndNames } from '../../flags/kind-arg.js';
 import { connect, connectionFlags } from '../../connection/kubeconfig.js';
 import { namespaceFlag } from '../../flags/namespace-flag.js';
-import { objectClient, type ObjectClient } from '../../connection/object-client.js';
 
 export interface EventsRequest {
   /** undefined: every namespace. */
@@ -38,17 +38,17 @@ export function eventsRequestFromArgs(args: ParsedArgs, contextNamespace: string
   return { namespace, for: target, types, wide: output === 'wide' };
 }
 
-export async function runEvents(client: Pick<ObjectClient, 'list'>, req: EventsRequest, io: Pick<CliIo, 'out' | 'err' | 'now'>): Promise<number> {
-  const list = await client.list<KEvent>(kindByName('Event')!, { namespace: req.namespace });
-  const events = list.items
-    .map((e) => ({ ...e, apiVersion: 'v1' as const, kind: 'Event' as const }))
-    .filter((e) => !req.for || (e.involvedObject.kind === req.for.kind && e.involvedObject.name === req.for.name))
-    .filter((e) => req.types.length === 0 || req.types.includes(e.type));
-  if (!events.length) {
+/** The server's Event table, each row with its event so rows can be picked by object and type. */
+export async function runEvents(client: Pick<ApiClient, 'table'>, req: EventsRequest, io: Pick<CliIo, 'out' | 'err'>): Promise<number> {
+  const table = readTable(await client.table(kindByName('Event')!, { namespace: req.namespace, includeObject: 'Object' }));
+  const wanted = (e: KEvent) =>
+    (!req.for || (e.involvedObject.kind === req.for.kind && e.involvedObject.name === req.for.name)) && (req.types.length === 0 || req.types.includes(e.type));
+  const rows = sortRows('Event', table.rows.filter((r) => wanted(r.object as KEvent)));
+  if (!rows.length) {
     io.err(req.namespace === undefined ? 'No events found.\n' : `No events found in ${req.namespace} namespace.\n`);
     return 0;
   }
-  io.out(renderObjects('Event', events, { wide: req.wide, allNamespaces: req.namespace === undefined, now: io.now() }));
+  io.out(renderServerTable(table.columnDefinitions, rows, { wide: req.wide, allNamespaces: req.namespace === undefined }));
   return 0;
 }
 
@@ -68,6 +68,6 @@ export const eventsCommand: Command = {
   async run(args, io) {
     eventsRequestFromArgs(args, undefined); // argument mistakes before kubeconfig trouble
     const { client, connection } = connect(args, io);
-    return runEvents(objectClient(client), eventsRequestFromArgs(args, connection.namespace), io);
+    return runEvents(client, eventsRequestFromArgs(args, connection.namespace), io);
   },
 };

@@ -3,6 +3,8 @@ import type { WatchEvent } from '../../../shared/client.js';
 import { KedgeError } from '../../../shared/errors.js';
 import { kindByName } from '../../../shared/kinds.js';
 import type { KObject } from '../../../shared/meta.js';
+import { tableMediaType } from '../../../shared/table.js';
+import { tableWatchView } from '../../../server/api/tables.js';
 import { runGetWatch } from './get-watch.js';
 import { memoryClient } from '../../connection/testing/memory-client.js';
 
@@ -10,15 +12,21 @@ const now = Date.parse('2024-05-01T12:00:00Z');
 const ns = (name: string, phase = 'Active'): KObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, creationTimestamp: '2024-05-01T11:59:00Z' }, status: { phase } } as KObject);
 
 function setup(script: ((emit: (e: WatchEvent) => void, end: (err?: Error) => void) => void)[]) {
-  const client = memoryClient();
+  const client = memoryClient({ clock: () => now });
   client.put(ns('default'));
   const watches: Record<string, unknown>[] = [];
   const c: Parameters<typeof runGetWatch>[0] = {
     ...client,
-    watch<T>(_path: string, query: Record<string, unknown> | undefined, onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void) {
+    watch<T>(_path: string, query: Record<string, unknown> | undefined, onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void, o: { accept?: string } = {}) {
       watches.push(query ?? {});
       const step = script.shift();
-      setTimeout(() => step?.(onEvent as unknown as (e: WatchEvent) => void, (err) => onEnd?.(err)), 1);
+      // Asked for Tables, the server sends each object as a one-row Table.
+      let view: ((x: KObject) => KObject) | undefined;
+      const emit = (e: WatchEvent) => {
+        if (o.accept === tableMediaType) view ??= tableWatchView(e.object.kind, { version: 'v1', includeObject: 'Metadata' }, () => now);
+        (onEvent as unknown as (e: WatchEvent) => void)({ ...e, object: view ? view(e.object) : e.object });
+      };
+      setTimeout(() => step?.(emit, (err) => onEnd?.(err)), 1);
       return { stop: () => undefined };
     },
   };

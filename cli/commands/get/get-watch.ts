@@ -3,9 +3,10 @@ import type { ApiClient, WatchEvent } from '../../../shared/client.js';
 import { isKedgeError, KedgeError } from '../../../shared/errors.js';
 import { resourcePath } from '../../../shared/kinds.js';
 import type { KObject } from '../../../shared/meta.js';
-import { renderObjects } from '../../printing/columns.js';
+import { tableMediaType } from '../../../shared/table.js';
+import { readTable, renderServerTable } from '../../printing/server-table.js';
 import type { CliIo } from '../../command.js';
-import { getAndPrint, type GetRequest } from './get.js';
+import { allNamespaces, getAndPrint, type GetClient, type GetRequest } from './get.js';
 import { kindLabel } from '../../printing/resource-names.js';
 
 /**
@@ -13,9 +14,9 @@ import { kindLabel } from '../../printing/resource-names.js';
  * the server ends the watch, like kubectl get -w.
  */
 export async function runGetWatch(
-  client: Pick<ApiClient, 'get' | 'list' | 'watch'>,
+  client: GetClient & Pick<ApiClient, 'watch'>,
   req: GetRequest,
-  io: Pick<CliIo, 'out' | 'err' | 'now'> & { stopSignal: Promise<unknown> },
+  io: Pick<CliIo, 'out' | 'err'> & { stopSignal: Promise<unknown> },
 ): Promise<number> {
   if (req.names.length > 1) throw new KedgeError('BadRequest', 'get -w: watch one object or a whole collection, not several names');
   const first = await getAndPrint(client, req, io);
@@ -26,9 +27,21 @@ export async function runGetWatch(
   };
   const path = resourcePath(req.info, req.namespace);
   const complete = (o: KObject): KObject => ({ ...o, apiVersion: o.apiVersion ?? req.info.apiVersion, kind: o.kind ?? req.info.kind });
+  const asTable = req.output === 'table' || req.output === 'wide';
   let headerShown = first.printed > 0;
+  let columns = first.columns;
   const print = (e: WatchEvent): void => {
     if (e.type !== 'ADDED' && e.type !== 'MODIFIED' && e.type !== 'DELETED') return;
+    if (asTable) {
+      // The server's one-row Table; only a watch's first event carries the column definitions.
+      const t = readTable(e.object);
+      if (!columns?.length) columns = t.columnDefinitions;
+      const table = renderServerTable(columns, t.rows, { wide: req.output === 'wide', allNamespaces: allNamespaces(req) });
+      // The row without its header line once the header was printed (with the list, or the first change).
+      io.out(headerShown ? table.slice(table.indexOf('\n') + 1) : table);
+      headerShown = true;
+      return;
+    }
     const o = complete(e.object);
     switch (req.output) {
       case 'json':
@@ -40,12 +53,6 @@ export async function runGetWatch(
       case 'name':
         io.out(`${kindLabel(req.info)}/${o.metadata.name}\n`);
         break;
-      default: {
-        // The row without its header line once the header was printed (with the list, or the first change).
-        const table = renderObjects(req.info.kind, [o], { wide: req.output === 'wide', allNamespaces: req.info.namespaced && req.namespace === undefined, now: io.now() });
-        io.out(headerShown ? table.slice(table.indexOf('\n') + 1) : table);
-        headerShown = true;
-      }
     }
   };
 
@@ -56,7 +63,7 @@ export async function runGetWatch(
         if (e.type === 'ERROR') return;
         resourceVersion = e.object.metadata?.resourceVersion ?? resourceVersion;
         print(e);
-      }, resolve);
+      }, resolve, asTable ? { accept: tableMediaType } : {});
       void io.stopSignal.then(() => {
         w.stop();
         resolve('stopped');

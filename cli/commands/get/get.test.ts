@@ -16,14 +16,14 @@ const pod = (name: string, namespace: string, labels: Record<string, string> = {
 });
 
 function setup() {
-  const client = memoryClient();
+  const client = memoryClient({ clock: () => now });
   client.put(pod('web-2', 'default', { app: 'web' }));
   client.put(pod('web-1', 'default', { app: 'web' }));
   client.put(pod('db-1', 'default', { app: 'db' }));
   client.put(pod('sensor-1', 'edge', { app: 'sensor' }));
   const out: string[] = [];
   const err: string[] = [];
-  return { client, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), now: () => now }, out, err };
+  return { client, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
 }
 const req = (over: Partial<GetRequest>): GetRequest => ({ info: kindByName('Pod')!, names: [], namespace: 'default', output: 'table', ...over });
 const args = (argv: string[]) => parseArgs(argv, getCommand.flags, { command: 'kedge get' });

@@ -4,8 +4,9 @@ import { isKedgeError, KedgeError } from '../../../shared/errors.js';
 import type { KObject } from '../../../shared/meta.js';
 import type { KindInfo } from '../../../shared/kinds.js';
 import { parseSelector } from '../../../shared/selector.js';
+import type { ColumnDefinition, Table } from '../../../shared/table.js';
 import { boolOption, stringOption, type ParsedArgs } from '../../flags/args.js';
-import { renderObjects } from '../../printing/columns.js';
+import { includeObjectFor, readTable, renderServerTable, sortRows } from '../../printing/server-table.js';
 import type { CliIo, Command } from '../../command.js';
 import { kindAndNames } from '../../flags/kind-arg.js';
 import { connect, connectionFlags } from '../../connection/kubeconfig.js';
@@ -30,12 +31,24 @@ export interface GetRequest {
 }
 
 /** Fetches and prints; returns the exit code (1 when a named object was not found). */
-export async function runGet(client: Pick<ApiClient, 'get' | 'list'>, req: GetRequest, io: Pick<CliIo, 'out' | 'err' | 'now'>): Promise<number> {
+export async function runGet(client: GetClient, req: GetRequest, io: Pick<CliIo, 'out' | 'err'>): Promise<number> {
   return (await getAndPrint(client, req, io)).code;
 }
 
-/** runGet, also answering the resourceVersion of the list (where a watch starts). */
-export async function getAndPrint(client: Pick<ApiClient, 'get' | 'list'>, req: GetRequest, io: Pick<CliIo, 'out' | 'err' | 'now'>): Promise<{ code: number; resourceVersion?: string; printed: number }> {
+export type GetClient = Pick<ApiClient, 'get' | 'list' | 'table'>;
+
+export interface Printed {
+  code: number;
+  /** The list's resourceVersion, where a watch starts. */
+  resourceVersion?: string;
+  printed: number;
+  /** The server's columns, when a table was asked for and came back. */
+  columns?: ColumnDefinition[];
+}
+
+/** runGet, also answering what a watch that follows needs. */
+export async function getAndPrint(client: GetClient, req: GetRequest, io: Pick<CliIo, 'out' | 'err'>): Promise<Printed> {
+  if (req.output === 'table' || req.output === 'wide') return printTable(client, req, io);
   const { info } = req;
   let resourceVersion: string | undefined;
   const complete = (o: KObject): KObject => ({ ...o, apiVersion: o.apiVersion ?? info.apiVersion, kind: o.kind ?? info.kind });
@@ -43,13 +56,9 @@ export async function getAndPrint(client: Pick<ApiClient, 'get' | 'list'>, req: 
   let code = 0;
   if (req.names.length) {
     for (const name of req.names) {
-      try {
-        items.push(complete(await client.get<KObject>(info, req.namespace, name)));
-      } catch (e) {
-        if (!isKedgeError(e, 'NotFound')) throw e;
-        io.err(`${notFoundLine(info, name)}\n`);
-        code = 1;
-      }
+      const o = await orNotFound(info, name, io, () => client.get<KObject>(info, req.namespace, name));
+      if (o) items.push(complete(o));
+      else code = 1;
     }
   } else {
     const list = await client.list<KObject>(info, { namespace: req.namespace, labelSelector: req.labelSelector });
@@ -67,14 +76,50 @@ export async function getAndPrint(client: Pick<ApiClient, 'get' | 'list'>, req: 
     case 'name':
       for (const o of items) io.out(`${kindLabel(info)}/${o.metadata.name}\n`);
       break;
-    default:
-      if (items.length) {
-        io.out(renderObjects(info.kind, items, { wide: req.output === 'wide', allNamespaces: info.namespaced && req.namespace === undefined, now: io.now() }));
-      } else if (!req.names.length) {
-        io.err(info.namespaced && req.namespace !== undefined ? `No resources found in ${req.namespace} namespace.\n` : 'No resources found\n');
-      }
   }
   return { code, resourceVersion, printed: items.length };
+}
+
+/** The server prints, as for kubectl: its Table for the list, or one per name joined under one header. */
+async function printTable(client: GetClient, req: GetRequest, io: Pick<CliIo, 'out' | 'err'>): Promise<Printed> {
+  const { info } = req;
+  const includeObject = includeObjectFor(info.kind);
+  const tables: Table[] = [];
+  let code = 0;
+  if (req.names.length) {
+    for (const name of req.names) {
+      const t = await orNotFound(info, name, io, () => client.table(info, { namespace: req.namespace, name, includeObject }));
+      if (t) tables.push(readTable(t));
+      else code = 1;
+    }
+  } else {
+    tables.push(readTable(await client.table(info, { namespace: req.namespace, labelSelector: req.labelSelector, includeObject })));
+  }
+  const columns = tables[0]?.columnDefinitions;
+  const all = tables.flatMap((t) => t.rows);
+  const rows = req.names.length ? all : sortRows(info.kind, all);
+  if (rows.length && columns) {
+    io.out(renderServerTable(columns, rows, { wide: req.output === 'wide', allNamespaces: allNamespaces(req) }));
+  } else if (!req.names.length) {
+    io.err(info.namespaced && req.namespace !== undefined ? `No resources found in ${req.namespace} namespace.\n` : 'No resources found\n');
+  }
+  return { code, resourceVersion: req.names.length ? undefined : tables[0]?.metadata.resourceVersion, printed: rows.length, columns };
+}
+
+/** A NAMESPACE column comes first when the rows may come from several namespaces. */
+export function allNamespaces(req: GetRequest): boolean {
+  return req.info.namespaced && req.namespace === undefined;
+}
+
+/** One named fetch: a missing object is reported as kubectl does and answers undefined. */
+async function orNotFound<T>(info: KindInfo, name: string, io: Pick<CliIo, 'err'>, fetch: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fetch();
+  } catch (e) {
+    if (!isKedgeError(e, 'NotFound')) throw e;
+    io.err(`${notFoundLine(info, name)}\n`);
+    return undefined;
+  }
 }
 
 function key(o: KObject): string {

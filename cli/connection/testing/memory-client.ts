@@ -3,12 +3,15 @@ import type { ListResult } from '../../../shared/client.js';
 import type { KObject } from '../../../shared/meta.js';
 import { kindByName, type KindInfo } from '../../../shared/kinds.js';
 import { matches, parseSelector } from '../../../shared/selector.js';
+import type { IncludeObject, Table } from '../../../shared/table.js';
+import { toTable } from '../../../server/api/tables.js';
 
 /**
  * An in-memory stand-in for the API client with the server's update rules (resourceVersion
- * conflicts, NotFound, AlreadyExists), so CLI commands are tested without a server.
+ * conflicts, NotFound, AlreadyExists) and the server's Tables, so CLI commands are tested without a
+ * server. `clock` is the server's time for the ages in Tables.
  */
-export function memoryClient(opts: { defaults?: (o: KObject) => KObject; now?: () => string } = {}) {
+export function memoryClient(opts: { defaults?: (o: KObject) => KObject; now?: () => string; clock?: () => number } = {}) {
   const objects = new Map<string, KObject>();
   let rv = 0;
   const calls: string[] = [];
@@ -17,32 +20,44 @@ export function memoryClient(opts: { defaults?: (o: KObject) => KObject; now?: (
   const copy = <T>(o: T): T => structuredClone(o);
   const notFound = (info: KindInfo, name: string) => new KedgeError('NotFound', `${info.plural} "${name}" not found`);
 
+  async function get<T = KObject>(kind: string | KindInfo, ns: string | undefined, name: string): Promise<T> {
+    const info = infoOf(kind);
+    calls.push(`get ${info.kind} ${name}`);
+    const o = objects.get(keyOf(info, ns, name));
+    if (!o) throw notFound(info, name);
+    return copy(o) as T;
+  }
+
+  async function list<T = KObject>(kind: string | KindInfo, q: { namespace?: string; labelSelector?: string } = {}): Promise<ListResult<T>> {
+    const info = infoOf(kind);
+    calls.push(`list ${info.kind}`);
+    const reqs = parseSelector(q.labelSelector);
+    const items = [...objects.values()].filter(
+      (o) => o.kind === info.kind && (!info.namespaced || q.namespace === undefined || o.metadata.namespace === q.namespace) && matches(reqs, o.metadata.labels),
+    );
+    // Like the API: list items carry no apiVersion/kind.
+    return { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: { resourceVersion: String(rv) }, items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => copy(rest) as T) };
+  }
+
   return {
     objects,
     calls,
+    get,
+    list,
+    /** What the server answers a Table request with, from the server's own columns. */
+    async table(kind: string | KindInfo, q: { namespace?: string; name?: string; labelSelector?: string; includeObject?: IncludeObject } = {}): Promise<Table> {
+      const info = infoOf(kind);
+      const listed = async () => (await list<KObject>(info, q)).items.map((o) => ({ ...o, apiVersion: info.apiVersion, kind: info.kind }));
+      const items = q.name !== undefined ? [await get<KObject>(info, q.namespace, q.name)] : await listed();
+      const resourceVersion = q.name !== undefined ? items[0]!.metadata.resourceVersion : String(rv);
+      return toTable(info.kind, items, { version: 'v1', includeObject: q.includeObject ?? 'Metadata' }, { now: (opts.clock ?? Date.now)(), resourceVersion });
+    },
     /** Stores an object as if another client wrote it. */
     put(o: KObject): KObject {
       const info = infoOf(o.kind);
       const stored = copy({ ...o, metadata: { ...o.metadata, resourceVersion: String(++rv) } });
       objects.set(keyOf(info, o.metadata.namespace, o.metadata.name!), stored);
       return copy(stored);
-    },
-    async get<T = KObject>(kind: string | KindInfo, ns: string | undefined, name: string): Promise<T> {
-      const info = infoOf(kind);
-      calls.push(`get ${info.kind} ${name}`);
-      const o = objects.get(keyOf(info, ns, name));
-      if (!o) throw notFound(info, name);
-      return copy(o) as T;
-    },
-    async list<T = KObject>(kind: string | KindInfo, q: { namespace?: string; labelSelector?: string } = {}): Promise<ListResult<T>> {
-      const info = infoOf(kind);
-      calls.push(`list ${info.kind}`);
-      const reqs = parseSelector(q.labelSelector);
-      const items = [...objects.values()].filter(
-        (o) => o.kind === info.kind && (!info.namespaced || q.namespace === undefined || o.metadata.namespace === q.namespace) && matches(reqs, o.metadata.labels),
-      );
-      // Like the API: list items carry no apiVersion/kind.
-      return { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: { resourceVersion: String(rv) }, items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => copy(rest) as T) };
     },
     async create<T extends KObject>(o: T): Promise<T> {
       const info = infoOf(o.kind);
