@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../../shared/kinds.js';
 import { emptyOpenApiV2Protobuf, openApiV3Document } from './openapi.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 type Op = { 'x-kubernetes-group-version-kind': { group: string; version: string; kind: string }; parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, unknown> } };
 

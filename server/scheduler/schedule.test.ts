@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { schedule } from './schedule.js';
-import { makeNode, makePod } from './testing.js';
+import { makeNode, makePod } from './testing/builders.js';
 import { podRequests, nodeAllocatable } from './resources.js';
 import type { NodeSelectorRequirement } from './affinity.js';
 

@@ -1,6 +1,6 @@
-import type { Container, Pod, PodSpec } from '../../shared/pod.js';
-import type { RuntimeDriver } from '../runtime/driver.js';
-import type { LogPathParts, SpecContext } from './spec.js';
+import type { Container, Pod, PodSpec } from '../../../shared/pod.js';
+import type { RuntimeDriver } from '../../runtime/driver.js';
+import type { LogPathParts, SpecContext } from '../spec.js';
 
 /** Test fixtures for the reconciler's tests: pods and a spec context with simple, visible rules. */
 export function testPod(name: string, o: { uid?: string; containers?: Partial<Container>[]; spec?: Partial<PodSpec>; namespace?: string } = {}): Pod {

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { JoinResponse } from '../../shared/messages.js';
-import type { TestPki } from './test-pki.js';
+import type { JoinResponse } from '../../../shared/messages.js';
+import type { TestPki } from './pki.js';
 
 /** For tests only. */
 export interface TestJoinServer {

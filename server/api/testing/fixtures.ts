@@ -1,10 +1,10 @@
-import type { KObject } from '../../shared/meta.js';
-import type { JoinRequest } from '../../shared/messages.js';
-import { openStore } from '../store/store.js';
-import type { Store } from '../store/types.js';
-import { createApi } from './app.js';
-import { ensureDefaultNamespace } from './namespaces.js';
-import type { ApiDeps } from './types.js';
+import type { KObject } from '../../../shared/meta.js';
+import type { JoinRequest } from '../../../shared/messages.js';
+import { openStore } from '../../store/store.js';
+import type { Store } from '../../store/types.js';
+import { createApi } from '../app.js';
+import { ensureDefaultNamespace } from '../namespaces.js';
+import type { ApiDeps } from '../types.js';
 
 export const adminToken = 'admin-token-0123456789';
 export const joinToken = 'K10' + 'a'.repeat(64) + '::node:join-secret-0123456789';

@@ -1,9 +1,9 @@
-import type { Deployment } from '../../shared/deployment.js';
-import type { KObject } from '../../shared/meta.js';
-import type { Pod } from '../../shared/pod.js';
-import { openStore } from '../store/store.js';
-import type { Store } from '../store/types.js';
-import { startControllers } from './manager.js';
+import type { Deployment } from '../../../shared/deployment.js';
+import type { KObject } from '../../../shared/meta.js';
+import type { Pod } from '../../../shared/pod.js';
+import { openStore } from '../../store/store.js';
+import type { Store } from '../../store/types.js';
+import { startControllers } from '../manager.js';
 
 /** Builders and a simulated cluster for controller tests: an in-memory store, a fake clock, fake agents. */
 export function fakeClock(start = Date.parse('2026-01-01T00:00:00Z')) {

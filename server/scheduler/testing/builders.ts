@@ -1,5 +1,5 @@
-import type { Node, Taint } from '../../shared/node.js';
-import type { Pod } from '../../shared/pod.js';
+import type { Node, Taint } from '../../../shared/node.js';
+import type { Pod } from '../../../shared/pod.js';
 
 /** Builders for scheduler tests and benchmarks. */
 export function makeNode(name: string, o: { cpu?: string; memory?: string; pods?: number; ready?: boolean; labels?: Record<string, string>; unschedulable?: boolean; taints?: Taint[] } = {}): Node {

@@ -1,4 +1,4 @@
-import type { TimerDeps } from './wheel.js';
+import type { TimerDeps } from '../wheel.js';
 
 /** A manual clock with timers, for tests: advance() runs what falls due, in order, letting promises settle between. */
 export function createFakeTimers(start = 1_700_000_000_000) {
