@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { KedgeError, type ErrorCode } from '../../shared/errors.js';
 import { rpcResponseSchema, type RpcRequest, type RpcResponse } from '../../shared/rpc.js';
 import { topics } from '../../shared/topics.js';
-import { fieldPath } from '../../shared/validate.js';
+import { issuesText } from '../../shared/validate.js';
 
 export interface RpcClientDeps {
   publish(topic: string, payload: string, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
@@ -204,7 +204,7 @@ export function createRpcClient(deps: RpcClientDeps) {
       }
       const r = rpcResponseSchema.safeParse(json);
       if (!r.success) {
-        return log(`rpc: dropped an answer from node ${node} to request ${m[1]}: ${r.error.issues.map((i) => `${fieldPath(i.path)} ${i.message}`).join('; ')}`);
+        return log(`rpc: dropped an answer from node ${node} to request ${m[1]}: ${issuesText(r.error)}`);
       }
       pending.receive(r.data);
     },
