@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conditionSchema, objectMetaSchema } from './meta.js';
+import { conditionSchema, objectMetaSchema, readyConditionOf } from './meta.js';
 
 export const taintSchema = z.object({
   key: z.string().min(1),
@@ -50,7 +50,7 @@ export type Node = z.infer<typeof nodeSchema>;
 
 /** Whether the node's Ready condition is True. */
 export function isNodeReady(node: Node): boolean {
-  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  return readyConditionOf(node)?.status === 'True';
 }
 
 const roleLabelPrefix = 'node-role.kubernetes.io/';

@@ -2,7 +2,7 @@ import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { desiredStateSchema, type DesiredState } from '../../shared/messages.js';
 import { issuesText } from '../../shared/validate.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 
 export interface DesiredCache {
   /** The last good desired state on disk (desired.json, else desired.json.bak), or null. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/deployment.js';
 import type { KObject } from '../../shared/meta.js';
-import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
 import { toTable } from '../../server/api/tables.js';
+import { piNode } from '../../server/api/testing/nodes.js';
 import { cellText, renderServerTable, sortRows } from './server-table.js';
 
 const now = Date.parse('2024-05-01T12:00:00Z');
@@ -14,18 +14,7 @@ function render(kind: string, items: KObject[], o: { wide: boolean; allNamespace
   return renderServerTable(t.columnDefinitions, sortRows(kind, t.rows), o);
 }
 
-const node: Node = {
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name: 'pi-1', creationTimestamp: '2024-04-29T12:00:00Z', labels: { 'node-role.kubernetes.io/control-plane': 'true' } },
-  spec: {},
-  status: {
-    conditions: [{ type: 'Ready', status: 'True' }],
-    capacity: { cpu: '4', memory: '8135368Ki' },
-    addresses: [{ type: 'InternalIP', address: '192.168.1.20' }],
-    nodeInfo: { architecture: 'arm64', operatingSystem: 'linux', kernelVersion: '6.6.31', osImage: 'Debian GNU/Linux 12', containerRuntimeVersion: 'containerd://1.7.12', kubeletVersion: 'v0.1.0-kedge' },
-  },
-};
+const node = piNode();
 
 const cs = (name: string, ready: boolean, restartCount = 0) => ({ name, image: 'busybox:test', ready, restartCount, state: { running: {} } });
 

@@ -2,22 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
 import { columnsFor, podStatusText } from './table-columns.js';
+import { piNode } from './testing/nodes.js';
 
 const now = Date.parse('2024-05-01T12:00:00Z');
 
-const node = (over: Partial<Node> = {}): Node => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name: 'pi-1', creationTimestamp: '2024-04-29T12:00:00Z', labels: { 'node-role.kubernetes.io/control-plane': 'true' } },
-  spec: {},
-  status: {
-    conditions: [{ type: 'Ready', status: 'True' }],
-    capacity: { cpu: '4', memory: '8135368Ki' },
-    addresses: [{ type: 'InternalIP', address: '192.168.1.20' }],
-    nodeInfo: { architecture: 'arm64', operatingSystem: 'linux', kernelVersion: '6.6.31', osImage: 'Debian GNU/Linux 12', containerRuntimeVersion: 'containerd://1.7.12', kubeletVersion: 'v0.1.0-kedge' },
-  },
-  ...over,
-});
+const node = piNode;
 
 const pod = (statuses: NonNullable<Pod['status']>['containerStatuses'], phase: 'Running' | 'Pending' | 'Succeeded' | 'Failed' = 'Running', extra: Partial<Pod['metadata']> = {}, ready?: boolean): Pod => ({
   apiVersion: 'v1',

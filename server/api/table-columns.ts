@@ -4,7 +4,7 @@ import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Deployment, LabelSelectorSpec } from '../../shared/deployment.js';
 import { eventLastSeen, type KEvent } from '../../shared/event.js';
-import type { KObject } from '../../shared/meta.js';
+import { readyConditionOf, type KObject } from '../../shared/meta.js';
 import type { Namespace } from '../../shared/namespace.js';
 import { nodeRoles, type Node } from '../../shared/node.js';
 import { isPodReady, type Pod, type PodTemplate } from '../../shared/pod.js';
@@ -67,7 +67,7 @@ function podRestarts(p: Pod, now: number): string {
 }
 
 function nodeStatusText(n: Node): string {
-  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyConditionOf(n);
   const base = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
   return n.spec?.unschedulable ? `${base},SchedulingDisabled` : base;
 }

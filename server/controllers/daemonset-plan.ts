@@ -1,9 +1,9 @@
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Node } from '../../shared/node.js';
-import type { Pod } from '../../shared/pod.js';
+import { isPodReady, type Pod } from '../../shared/pod.js';
 import { scaledValue } from './int-or-percent.js';
 import { isPodAvailable, nextAvailableInMs } from './pod-availability.js';
-import { isPodActive, isPodReady } from './pod-ready.js';
+import { isPodActive } from './pod-ready.js';
 import { podFromTemplate } from './pod-template.js';
 import { nodeFit, withDaemonTolerations } from './daemonset-nodes.js';
 import { templateHash } from './template-hash.js';

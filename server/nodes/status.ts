@@ -1,4 +1,4 @@
-import type { Condition } from '../../shared/meta.js';
+import { readyConditionOf, type Condition } from '../../shared/meta.js';
 import type { NodeReport } from '../../shared/messages.js';
 import type { Node, NodeStatus } from '../../shared/node.js';
 
@@ -40,7 +40,7 @@ export function readyCondition(ready: boolean, now: Date, reason?: string, messa
 }
 
 export function readyStatusOf(node: Node): Condition['status'] | undefined {
-  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return readyConditionOf(node)?.status;
 }
 
 /** Sets the Ready condition, keeping other conditions. */

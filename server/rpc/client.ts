@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KedgeError, type ErrorCode } from '../../shared/errors.js';
+import { isErrorCode, KedgeError } from '../../shared/errors.js';
 import { rpcResponseSchema, type RpcRequest, type RpcResponse } from '../../shared/rpc.js';
 import { topics } from '../../shared/topics.js';
 import { issuesText } from '../../shared/validate.js';
@@ -226,11 +226,6 @@ export function createRpcClient(deps: RpcClientDeps) {
 
 export type RpcClient = ReturnType<typeof createRpcClient>;
 
-const knownCodes = new Set<string>([
-  'BadRequest', 'Invalid', 'NotFound', 'AlreadyExists', 'Conflict', 'Gone', 'Unauthorized', 'Forbidden', 'MethodNotAllowed',
-  'RequestEntityTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Timeout', 'ServiceUnavailable', 'InternalError',
-]);
-
 function remoteError(code: string, message: string): KedgeError {
-  return new KedgeError(knownCodes.has(code) ? (code as ErrorCode) : 'InternalError', message);
+  return new KedgeError(isErrorCode(code) ? code : 'InternalError', message);
 }

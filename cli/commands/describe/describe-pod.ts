@@ -2,6 +2,7 @@ import type { KEvent } from '../../../shared/event.js';
 import type { Container, ContainerState, Pod } from '../../../shared/pod.js';
 import { writeEvents } from './describe-events.js';
 import { describeTime, describeWriter, keyValues, type DescribeWriter } from '../../printing/describe-writer.js';
+import { controllerOf } from '../../../shared/meta.js';
 
 type Toleration = NonNullable<Pod['spec']['tolerations']>[number];
 
@@ -112,7 +113,7 @@ export function writeVolumes(w: DescribeWriter, level: number, volumes: Pod['spe
 /** `kedge describe pod NAME`. */
 export function describePod(p: Pod, events: KEvent[], now: number, nodeIP?: string): string {
   const w = describeWriter();
-  const owner = p.metadata.ownerReferences?.find((o) => o.controller);
+  const owner = controllerOf(p);
   w.field(0, 'Name', p.metadata.name ?? '')
     .field(0, 'Namespace', p.metadata.namespace ?? 'default')
     .field(0, 'Priority', String(p.spec.priority ?? 0))

@@ -1,4 +1,5 @@
 import type { Pod } from '../../../shared/pod.js';
+import { controllerOf } from '../../../shared/meta.js';
 
 export interface DrainOptions {
   ignoreDaemonsets: boolean;
@@ -33,7 +34,7 @@ export function planDrain(pods: Pod[], o: DrainOptions): DrainPlan {
   for (const p of [...pods].sort((a, b) => key(a).localeCompare(key(b)))) {
     if (p.metadata.deletionTimestamp) continue;
     const finished = p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-    const controller = p.metadata.ownerReferences?.find((r) => r.controller);
+    const controller = controllerOf(p);
     if (!finished && controller?.kind === 'DaemonSet') {
       (o.ignoreDaemonsets ? daemons : refusedDaemons).push(key(p));
       continue;

@@ -4,13 +4,14 @@ import { KedgeError } from '../../../shared/errors.js';
 import type { PodTemplate } from '../../../shared/pod.js';
 import type { ReplicaSet } from '../../../shared/replicaset.js';
 import { changeCauseAnnotation, revisionOf } from '../../../shared/revisions.js';
+import { controllerOf } from '../../../shared/meta.js';
 
 /** The Deployment and the ReplicaSets it controls (its revisions), oldest revision first. */
 export async function deploymentRevisions(client: Pick<ApiClient, 'get' | 'list'>, namespace: string, name: string): Promise<{ d: Deployment; replicaSets: ReplicaSet[] }> {
   const d = await client.get<Deployment>('Deployment', namespace, name);
   const list = await client.list<ReplicaSet>('ReplicaSet', { namespace });
   const replicaSets = list.items
-    .filter((rs) => rs.metadata.ownerReferences?.some((r) => r.controller && r.uid === d.metadata.uid))
+    .filter((rs) => controllerOf(rs)?.uid === d.metadata.uid)
     .sort((a, b) => revisionOf(a) - revisionOf(b));
   return { d, replicaSets };
 }

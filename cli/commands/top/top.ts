@@ -1,6 +1,6 @@
 import type { ApiClient } from '../../../shared/client.js';
 import { KedgeError } from '../../../shared/errors.js';
-import type { Node } from '../../../shared/node.js';
+import { isNodeReady, type Node } from '../../../shared/node.js';
 import { cpuMillis, memoryBytes } from '../../../shared/quantity.js';
 import type { CliIo, Command } from '../../command.js';
 import { connect, connectionFlags } from '../../connection/kubeconfig.js';
@@ -19,7 +19,7 @@ const unknown = '<unknown>';
 export function topRow(n: Node): string[] {
   const name = n.metadata.name ?? '';
   const a = n.metadata.annotations ?? {};
-  const ready = n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  const ready = isNodeReady(n);
   let cpu = [unknown, unknown];
   let mem = [unknown, unknown];
   try {

@@ -1,6 +1,6 @@
 import type { Deployment } from '../../../shared/deployment.js';
 import type { KObject } from '../../../shared/meta.js';
-import type { Pod } from '../../../shared/pod.js';
+import { isPodReady, type Pod } from '../../../shared/pod.js';
 import { openStore } from '../../store/store.js';
 import type { Store } from '../../store/types.js';
 import { startControllers } from '../manager.js';
@@ -45,7 +45,7 @@ export function testCluster() {
       { subresource: 'status' },
     );
   }
-  const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const isReady = isPodReady;
 
   return {
     store,
