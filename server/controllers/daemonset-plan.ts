@@ -3,7 +3,7 @@ import type { Node } from '../../shared/node.js';
 import { isPodReady, type Pod } from '../../shared/pod.js';
 import { scaledValue } from './int-or-percent.js';
 import { isPodAvailable, nextAvailableInMs } from './pod-availability.js';
-import { isPodActive } from './pod-ready.js';
+import { isPodActive } from './pod-active.js';
 import { podFromTemplate } from './pod-template.js';
 import { nodeFit, withDaemonTolerations } from './daemonset-nodes.js';
 import { templateHash } from './template-hash.js';

@@ -1,6 +1,6 @@
 import { readyConditionOf } from '../../shared/meta.js';
 import { isPodReady, type Pod } from '../../shared/pod.js';
-import { isPodActive } from './pod-ready.js';
+import { isPodActive } from './pod-active.js';
 
 /** When the pod last became Ready (ms), or undefined when it is not Ready. */
 function readySince(pod: Pod): number | undefined {

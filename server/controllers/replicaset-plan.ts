@@ -2,7 +2,7 @@ import type { ReplicaSet } from '../../shared/replicaset.js';
 import { isPodReady, type Pod } from '../../shared/pod.js';
 import { fromLabelSelector, matches } from '../../shared/selector.js';
 import { isPodAvailable, nextAvailableInMs } from './pod-availability.js';
-import { isPodActive } from './pod-ready.js';
+import { isPodActive } from './pod-active.js';
 import { controllerRef, podFromTemplate } from './pod-template.js';
 import { readyConditionOf } from '../../shared/meta.js';
 

@@ -125,7 +125,6 @@ describe('schedule properties', () => {
         const used = new Map<string, { cpu: number; mem: number; pods: number; ports: number }>();
         for (const pl of r.placements) {
           const i = nodes.findIndex((n) => n.metadata.name === pl.node);
-          const node = nodes[i]!;
           const spec = ns[i]!;
           const j = pending.findIndex((p) => `default/${p.metadata.name}` === pl.pod);
           const pod = pending[j]!;

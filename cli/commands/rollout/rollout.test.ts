@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { WatchEvent } from '../../../shared/client.js';
 import type { Deployment } from '../../../shared/deployment.js';
 import { kindByName } from '../../../shared/kinds.js';
-import type { KObject } from '../../../shared/meta.js';
 import type { ReplicaSet } from '../../../shared/replicaset.js';
 import { parseArgs } from '../../flags/args.js';
 import { memoryClient } from '../../connection/testing/memory-client.js';
