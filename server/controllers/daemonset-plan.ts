@@ -29,7 +29,7 @@ interface NodeSlot {
 const byAge = (a: Pod, b: Pod) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
 
 /**
- * One daemon pod on every node that fits (STYLE rule 3). `pods` are the pods the DaemonSet controls.
+ * One daemon pod on every node that fits, as plain data the caller applies. `pods` are the pods the DaemonSet controls.
  * Pods are bound to their node at creation; the scheduler never sees them.
  */
 export function planDaemonSet(ds: DaemonSet, nodes: Node[], pods: Pod[], now: Date, random: () => number = Math.random): DaemonSetPlan {

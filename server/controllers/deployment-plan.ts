@@ -42,7 +42,7 @@ export interface DeploymentPlan {
 }
 
 /**
- * What to change for one Deployment, as Kubernetes' deployment controller does (STYLE rule 3):
+ * What to change for one Deployment, decided as Kubernetes' deployment controller does:
  * find or create the ReplicaSet of the current template, take one rollout step, prune history,
  * compute status. Pure: the caller applies the plan.
  */

@@ -19,8 +19,9 @@ export interface ReplicaSetPlan {
 }
 
 /**
- * What to change so that `replicas` active pods owned by the ReplicaSet exist (STYLE rule 3).
- * `owned` are the pods it controls; `orphans` are pods of its namespace without a controller.
+ * What to change so that `replicas` active pods owned by the ReplicaSet exist, as plain data the
+ * caller applies (so the tests exercise the decisions without a store). `owned` are the pods it
+ * controls; `orphans` are pods of its namespace without a controller.
  */
 export function planReplicaSet(rs: ReplicaSet, owned: Pod[], orphans: Pod[], now: Date, random: () => number = Math.random): ReplicaSetPlan {
   const replicas = rs.spec.replicas ?? 1;

@@ -21,7 +21,7 @@ export interface DispatchDeps {
 }
 
 /**
- * One handler per message type (STYLE rule 11). Every payload is validated with the shared schema;
+ * One handler per message type, picked by an exhaustive switch. Every payload is validated with the shared schema;
  * an invalid one is dropped and logged with the node's name, never thrown.
  */
 export function createNodeMessageDispatcher(deps: DispatchDeps) {

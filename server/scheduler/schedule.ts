@@ -80,7 +80,7 @@ function score(state: NodeState, p: PodInfo, owner: string | undefined, bias: nu
 }
 
 /**
- * Places pending pods on nodes (STYLE rule 2: pure, no I/O). `pods` are the pods already bound to nodes.
+ * Places pending pods on nodes: pure, no I/O (controllers apply the placements; tests need no store). `pods` are the pods already bound to nodes.
  * Pending pods are placed one by one, each seeing the ones placed before it.
  */
 export function schedule(nodes: Node[], pods: Pod[], pending: Pod[]): ScheduleResult {
