@@ -22,7 +22,8 @@ function complete(words: string[]): string[] {
 COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}
 _kedge
 printf '%s\\n' "\${COMPREPLY[@]}"`;
-    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}` } });
+    // --norc: bash reads ~/.bashrc when its stdin is a socket (as a child's pipes are), and the caller's must not count.
+    const r = spawnSync('bash', ['--norc', '-c', script], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}` } });
     if (r.status !== 0) throw new Error(r.stderr);
     return r.stdout.split('\n').filter(Boolean);
   } finally {
