@@ -1,7 +1,7 @@
 /** Which endpoints of a Service port this node sends traffic to. */
 import type { ServiceRoute } from '../../../shared/cluster-network.js';
 import type { LocalPod } from '../types.js';
-import { compareIPv4, isIPv4 } from './addresses.js';
+import { ipv4Number, isIPv4 } from './addresses.js';
 
 /** An endpoint this node may DNAT to. */
 export interface Backend {
@@ -45,5 +45,7 @@ export function backendsOf(svc: ServiceRoute, portName: string, view: NodeView, 
     seen.add(id);
     out.push({ ip: ep.ip, port, local });
   }
-  return out.sort((a, b) => compareIPv4(a.ip, b.ip) || a.port - b.port);
+  if (out.length < 2) return out;
+  const order = new Map(out.map((b) => [b, ipv4Number(b.ip) * 65536 + b.port]));
+  return out.sort((a, b) => order.get(a)! - order.get(b)!);
 }

@@ -43,9 +43,9 @@ export function planRules(input: ServiceRulesInput, table = defaultTable): Rules
 
   const localPods = input.localPods
     .filter((p) => keepIPv4([p.ip], `pod ${p.namespace}/${p.name}: ip`, problems).length > 0)
-    .sort((x, y) => x.namespace.localeCompare(y.namespace) || x.name.localeCompare(y.name));
+    .sort(byNamespaceName);
   const view: NodeView = { nodeName: node.nodeName, localPods: new Map(localPods.map((p) => [p.uid, p])) };
-  const services = [...input.services].sort((x, y) => x.namespace.localeCompare(y.namespace) || x.name.localeCompare(y.name));
+  const services = [...input.services].sort(byNamespaceName);
   for (const svc of services) addService(b, svc, view, nodeIPs, network.clusterCIDR, problems);
   addHostPorts(b, localPods, nodeIPs);
   for (const ip of hairpinAddresses(localPods, services, node.nodeName)) b.element(setNames.hairpin, `${ip} . ${ip}`, undefined, 'node');
@@ -77,6 +77,13 @@ function addService(b: RulesetBuilder, svc: ServiceRoute, view: NodeView, nodeIP
     const backends = backendsOf(svc, port.name, view, problems);
     addServicePort(b, { svc, port, backends, clusterIP: svc.clusterIP, externalAddresses, clusterCIDR });
   }
+}
+
+/** Code-point order: stable on every machine, and far cheaper than localeCompare for thousands of Services. */
+function byNamespaceName(x: { namespace: string; name: string }, y: { namespace: string; name: string }): number {
+  const a = `${x.namespace}/${x.name}`;
+  const b = `${y.namespace}/${y.name}`;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function keepIPv4(values: readonly string[], what: string, problems: string[]): string[] {

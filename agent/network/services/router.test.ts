@@ -30,6 +30,14 @@ function fakeNft() {
   };
 }
 
+async function until(what: string, ok: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const web = (endpoints = [ep('10.42.1.5'), ep('10.42.2.7')]) => svc('web', '10.43.0.20', { endpoints });
 const pods = [pod('10.42.1.5')];
 
@@ -82,29 +90,30 @@ describe('createServiceRouter', () => {
     expect(nft.scripts[1]).not.toContain('10.42.2.7');
   });
 
-  it('deletes emptied chains in a later transaction, once they have been unused for a while', async () => {
+  it('deletes emptied chains by itself in a later transaction, once they have been unused for a while', async () => {
     const nft = fakeNft();
-    let now = 0;
-    const router = createServiceRouter({ nft: nft.run, now: () => now, staleChainDelayMs: 1000 });
+    const router = createServiceRouter({ nft: nft.run, staleChainDelayMs: 30 });
     await router.sync(testInput([web()], pods));
     await router.sync(testInput([], pods));
     expect(nft.scripts[1]).toContain('flush chain ip kedge svc-default/web/tcp/80');
-    expect(nft.scripts.join('')).not.toContain('delete chain');
-    now = 1500;
-    await router.sync(testInput([svc('other', '10.43.0.21')], pods));
-    expect(nft.scripts.at(-1)).toBe('delete chain ip kedge svc-default/web/tcp/80\n');
+    expect(nft.scripts).toHaveLength(2);
+    await until('the deletion', () => nft.scripts.length === 3);
+    expect(nft.scripts[2]).toBe('delete chain ip kedge svc-default/web/tcp/80\n');
   });
 
-  it('keeps a chain that comes back before it was deleted', async () => {
+  it('keeps a chain that comes back before it was deleted, and retries a deletion that failed', async () => {
     const nft = fakeNft();
-    let now = 0;
-    const router = createServiceRouter({ nft: nft.run, now: () => now, staleChainDelayMs: 1000 });
+    const logs: string[] = [];
+    const router = createServiceRouter({ nft: nft.run, staleChainDelayMs: 30, log: (m) => logs.push(m) });
     await router.sync(testInput([web()], pods));
     await router.sync(testInput([], pods));
     await router.sync(testInput([web()], pods));
-    now = 5000;
-    await router.sync(testInput([web()], [pod('10.42.1.5', { ready: false })]));
+    await new Promise((r) => setTimeout(r, 100));
     expect(nft.scripts.join('')).not.toContain('delete chain');
+    await router.sync(testInput([], pods));
+    nft.failOnce(/^delete chain/);
+    await until('the retried deletion', () => nft.scripts.at(-1) === 'delete chain ip kedge svc-default/web/tcp/80\n');
+    expect(logs.join('\n')).toMatch(/deleting 1 unused chains failed, retrying later/);
   });
 
   it('logs what it left out, once', async () => {

@@ -1,7 +1,7 @@
 /**
  * The node's ServiceRouter: plans the whole table on every sync, applies only the difference from what
  * it applied last (the whole table the first time, or when the difference cannot be applied), and
- * deletes chains that fell out of use a moment later. Syncs that arrive while one runs are merged.
+ * deletes chains that fell out of use a moment later, on its own. Syncs that arrive while one runs are merged.
  */
 import type { ServiceRouter, ServiceRulesInput } from '../types.js';
 import { nftRunner, type NftRun } from './nft.js';
@@ -45,6 +45,16 @@ export function createServiceRouter(o: ServiceRouterOptions = {}): ServiceRouter
     emptiedAt.clear();
   }
 
+  // Off the sync's path: a change is applied by one nft run; old chains go in a transaction of their own.
+  function scheduleCleanup(): void {
+    if (cleanup === undefined && emptiedAt.size > 0) {
+      cleanup = setTimeout(() => {
+        cleanup = undefined;
+        void enqueue(deleteEmptied);
+      }, delay).unref();
+    }
+  }
+
   async function deleteEmptied(): Promise<void> {
     const due = [...emptiedAt].filter(([, at]) => now() - at >= delay).map(([chain]) => chain);
     if (due.length > 0) {
@@ -55,8 +65,7 @@ export function createServiceRouter(o: ServiceRouterOptions = {}): ServiceRouter
         log(`service rules: deleting ${due.length} unused chains failed, retrying later: ${(e as Error).message}`);
       }
     }
-    clearTimeout(cleanup);
-    cleanup = emptiedAt.size > 0 ? setTimeout(() => void enqueue(deleteEmptied), delay).unref() : undefined;
+    scheduleCleanup();
   }
 
   async function apply(input: ServiceRulesInput): Promise<void> {
@@ -77,7 +86,7 @@ export function createServiceRouter(o: ServiceRouterOptions = {}): ServiceRouter
       }
     }
     for (const chain of next.chains) emptiedAt.delete(chain.name);
-    await deleteEmptied();
+    scheduleCleanup();
   }
 
   return {
@@ -97,6 +106,7 @@ export function createServiceRouter(o: ServiceRouterOptions = {}): ServiceRouter
     remove() {
       return enqueue(async () => {
         clearTimeout(cleanup);
+        cleanup = undefined;
         applied = undefined;
         emptiedAt.clear();
         await nft(renderRemoval(table));
