@@ -8,10 +8,11 @@ import { KedgeError } from '../../../shared/errors.js';
 import type { LocalPod, ServiceRulesInput } from '../types.js';
 import { compareIPv4, isIPv4, isIPv4Cidr } from './addresses.js';
 import { backendsOf, type NodeView } from './backends.js';
-import { RulesetBuilder } from './builder.js';
+import { PartRecorder, RulesetBuilder, type RuleSink } from './builder.js';
 import { addFrame } from './frame.js';
 import { addHostPorts } from './host-ports.js';
 import { isLabel, isTableName, setNames } from './names.js';
+import type { PlanCache } from './plan-cache.js';
 import { renderRuleset, type Ruleset } from './ruleset.js';
 import { addServicePort } from './service-port.js';
 
@@ -27,7 +28,8 @@ function invalid(field: string, value: string, what: string): KedgeError {
   return new KedgeError('Invalid', `${field}: "${value}" is not ${what}`, { details: { causes: [{ field, message: `not ${what}` }] } });
 }
 
-export function planRules(input: ServiceRulesInput, table = defaultTable): RulesPlan {
+/** With a cache (kept from sync to sync), unchanged Services are not planned again; the plan is the same either way. */
+export function planRules(input: ServiceRulesInput, table = defaultTable, cache?: PlanCache): RulesPlan {
   const { network, node } = input;
   if (!isTableName(table)) throw invalid('table', table, 'an nftables table name');
   if (!isIPv4Cidr(network.clusterCIDR)) throw invalid('network.clusterCIDR', network.clusterCIDR, 'an IPv4 CIDR');
@@ -43,10 +45,19 @@ export function planRules(input: ServiceRulesInput, table = defaultTable): Rules
 
   const localPods = input.localPods
     .filter((p) => keepIPv4([p.ip], `pod ${p.namespace}/${p.name}: ip`, problems).length > 0)
-    .sort(byNamespaceName);
+    .sort((x, y) => byName(`${x.namespace}/${x.name}`, `${y.namespace}/${y.name}`));
   const view: NodeView = { nodeName: node.nodeName, localPods: new Map(localPods.map((p) => [p.uid, p])) };
-  const services = [...input.services].sort(byNamespaceName);
-  for (const svc of services) addService(b, svc, view, nodeIPs, network.clusterCIDR, problems);
+  const services = sortByNamespaceName(input.services);
+  cache?.begin(JSON.stringify([table, network.clusterCIDR, node.nodeName, nodeIPs]));
+  for (const svc of services) {
+    const plan = () => {
+      const part = new PartRecorder();
+      addService(part, svc, view, nodeIPs, network.clusterCIDR);
+      return part.part;
+    };
+    b.add(cache ? cache.part(svc, view, plan) : plan());
+  }
+  cache?.end();
   addHostPorts(b, localPods, nodeIPs);
   for (const ip of hairpinAddresses(localPods, services, node.nodeName)) b.element(setNames.hairpin, `${ip} . ${ip}`, undefined, 'node');
   return { ruleset: b.build(), problems };
@@ -56,7 +67,8 @@ export function renderRules(input: ServiceRulesInput, table = defaultTable): str
   return renderRuleset(planRules(input, table).ruleset);
 }
 
-function addService(b: RulesetBuilder, svc: ServiceRoute, view: NodeView, nodeIPs: string[], clusterCIDR: string, problems: string[]): void {
+function addService(b: RuleSink, svc: ServiceRoute, view: NodeView, nodeIPs: string[], clusterCIDR: string): void {
+  const problems = b.problems;
   const id = `service ${svc.namespace}/${svc.name}`;
   if (!isLabel(svc.namespace) || !isLabel(svc.name)) {
     problems.push(`${id}: namespace and name must be DNS labels; left out`);
@@ -80,10 +92,15 @@ function addService(b: RulesetBuilder, svc: ServiceRoute, view: NodeView, nodeIP
 }
 
 /** Code-point order: stable on every machine, and far cheaper than localeCompare for thousands of Services. */
-function byNamespaceName(x: { namespace: string; name: string }, y: { namespace: string; name: string }): number {
-  const a = `${x.namespace}/${x.name}`;
-  const b = `${y.namespace}/${y.name}`;
+function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortByNamespaceName(services: readonly ServiceRoute[]): ServiceRoute[] {
+  return services
+    .map((svc) => ({ id: `${svc.namespace}/${svc.name}`, svc }))
+    .sort((x, y) => byName(x.id, y.id))
+    .map((x) => x.svc);
 }
 
 function keepIPv4(values: readonly string[], what: string, problems: string[]): string[] {

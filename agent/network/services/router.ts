@@ -1,11 +1,13 @@
 /**
- * The node's ServiceRouter: plans the whole table on every sync, applies only the difference from what
- * it applied last (the whole table the first time, or when the difference cannot be applied), and
- * deletes chains that fell out of use a moment later, on its own. Syncs that arrive while one runs are merged.
+ * The node's ServiceRouter: plans the whole table on every sync (unchanged Services from its cache),
+ * applies only the difference from what it applied last (the whole table the first time, or when the
+ * difference cannot be applied), and deletes chains that fell out of use a moment later, on its own.
+ * Syncs that arrive while one runs are merged.
  */
 import type { ServiceRouter, ServiceRulesInput } from '../types.js';
 import { nftRunner, type NftRun } from './nft.js';
 import { defaultTable, planRules } from './plan.js';
+import { PlanCache } from './plan-cache.js';
 import { renderRemoval, renderRuleset, type Ruleset } from './ruleset.js';
 import { planUpdate, renderChainDeletion } from './update.js';
 
@@ -28,6 +30,7 @@ export function createServiceRouter(o: ServiceRouterOptions = {}): ServiceRouter
   let applied: Ruleset | undefined;
   const emptiedAt = new Map<string, number>();
   let lastProblems = '';
+  const cache = new PlanCache();
   let cleanup: NodeJS.Timeout | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let queued: { input: ServiceRulesInput; done?: Promise<void> } | undefined;
@@ -69,7 +72,7 @@ export function createServiceRouter(o: ServiceRouterOptions = {}): ServiceRouter
   }
 
   async function apply(input: ServiceRulesInput): Promise<void> {
-    const { ruleset: next, problems } = planRules(input, table);
+    const { ruleset: next, problems } = planRules(input, table, cache);
     if (problems.join('\n') !== lastProblems) for (const p of problems) log(`service rules: ${p}`);
     lastProblems = problems.join('\n');
     const update = applied ? planUpdate(applied, next) : null;

@@ -5,7 +5,7 @@
  */
 import type { ServiceRoute } from '../../../shared/cluster-network.js';
 import type { Backend } from './backends.js';
-import type { RulesetBuilder } from './builder.js';
+import type { RuleSink } from './builder.js';
 import { chainNames as c, servicePortNames, setNames as s } from './names.js';
 
 export interface ServicePortInput {
@@ -20,7 +20,7 @@ export interface ServicePortInput {
   clusterCIDR: string;
 }
 
-export function addServicePort(b: RulesetBuilder, p: ServicePortInput): void {
+export function addServicePort(b: RuleSink, p: ServicePortInput): void {
   const { svc, port, backends, clusterIP } = p;
   const proto = port.protocol.toLowerCase();
   const names = servicePortNames(svc.namespace, svc.name, proto, port.port);
@@ -70,7 +70,7 @@ export function addServicePort(b: RulesetBuilder, p: ServicePortInput): void {
   }
 }
 
-function dispatchRules(b: RulesetBuilder, p: ServicePortInput, names: ReturnType<typeof servicePortNames>, proto: string, to: Backend[]): string[] {
+function dispatchRules(b: RuleSink, p: ServicePortInput, names: ReturnType<typeof servicePortNames>, proto: string, to: Backend[]): string[] {
   const rules: string[] = [];
   // Off-cluster clients of the ClusterIP (the node itself among them) are masqueraded so replies come back here.
   if (p.clusterIP !== undefined) rules.push(`ip daddr ${p.clusterIP} ip saddr != ${p.clusterCIDR} jump ${c.markMasquerade}`);

@@ -13,7 +13,7 @@ export interface RulesUpdate {
 }
 
 const sameSpec = (a: NftSet, b: NftSet) => a.kind === b.kind && a.spec.join('\n') === b.spec.join('\n');
-const sameRules = (a: NftChain, b: NftChain) => a.rules.length === b.rules.length && a.rules.every((r, i) => r === b.rules[i]);
+const sameRules = (a: NftChain, b: NftChain) => a === b || (a.rules.length === b.rules.length && a.rules.every((r, i) => r === b.rules[i]));
 
 /** null when only a whole replacement will do: another table, a set redeclared, a hook changed. */
 export function planUpdate(prev: Ruleset, next: Ruleset): RulesUpdate | null {
