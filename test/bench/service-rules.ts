@@ -46,7 +46,7 @@ function cpuMs(): number {
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-/** A cluster of 100 nodes; every tenth endpoint is on this node (node-0, 10.42.0.0/24). */
+/** A cluster of 100 nodes: endpoint n runs on node n mod 100, and node-0 (10.42.0.0/24) is this one. */
 export function benchInput(services: number, endpoints: number): ServiceRulesInput {
   const routes: ServiceRoute[] = [];
   const localPods: LocalPod[] = [];
