@@ -3,6 +3,7 @@ import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
 import { admit } from './admission.js';
+import { deleteDryRun, dryRunQuery, runWrite } from './dry-run.js';
 import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
 import { deleteNamespace } from './namespaces.js';
@@ -23,6 +24,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
   async function handle(c: Context): Promise<Response> {
     const method = c.req.method;
     const t = parseResourcePath(c.req.path, method);
+    if (method !== 'GET') dryRunQuery(c); // a bad dryRun is refused before anything is looked at
     if (t.name === undefined) {
       if (method === 'GET') return c.req.query('watch') === '1' || c.req.query('watch') === 'true' ? watch(c, t) : list(c, t);
       if (method === 'POST') return create(c, t);
@@ -39,7 +41,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
         return patch(c, t);
       case 'DELETE':
         if (t.subresource) break;
-        return c.json(view(remove(t)));
+        return c.json(view(runWrite(c, store, () => remove(t), await deleteDryRun(c))));
     }
     throw notAllowed(method, c.req.path, t.subresource ? ['GET', 'PUT', 'PATCH'] : ['GET', 'PUT', 'PATCH', 'DELETE']);
   }
@@ -76,20 +78,24 @@ export function resourceRoutes(deps: ApiDeps): Hono {
       throw new KedgeError('MethodNotAllowed', `POST ${c.req.path}: create ${t.info.plural} inside a namespace, at ${c.req.path.replace(/\/[^/]+$/, '')}/namespaces/{namespace}/${t.info.plural}`);
     }
     if (t.subresource) throw notAllowed('POST', c.req.path, ['GET', 'PUT', 'PATCH']);
-    const obj = admit(await readJsonObject(c), t, 'create', store, undefined, fieldChecksFor(c));
-    return c.json(view(store.create(obj)), 201);
+    const body = await readJsonObject(c);
+    return c.json(view(runWrite(c, store, () => store.create(admit(body, t, 'create', store, undefined, fieldChecksFor(c))))), 201);
   }
 
   /** PUT and PATCH end here: the main resource keeps the stored status, the status subresource changes only status. */
   function replace(c: Context, t: ResourceTarget, body: Record<string, unknown>): Response {
+    return c.json(view(runWrite(c, store, () => admitUpdate(c, t, body))));
+  }
+
+  function admitUpdate(c: Context, t: ResourceTarget, body: Record<string, unknown>): KObject {
     const existing = getObject(t);
     const obj = admit(body, t, 'update', store, existing, fieldChecksFor(c));
     const expectResourceVersion = obj.metadata.resourceVersion || undefined;
-    if (t.subresource) return c.json(view(store.update(obj, { subresource: 'status', expectResourceVersion })));
+    if (t.subresource) return store.update(obj, { subresource: 'status', expectResourceVersion });
     const next: KObject = { ...obj };
     if (existing.status === undefined) delete next.status;
     else next.status = existing.status;
-    return c.json(view(store.update(next, { expectResourceVersion })));
+    return store.update(next, { expectResourceVersion });
   }
 
   async function patch(c: Context, t: ResourceTarget): Promise<Response> {
@@ -108,8 +114,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     const existing = store.get(t.info.kind, t.namespace ?? '', t.name!);
     if (!existing) {
       if (t.subresource) throw new KedgeError('NotFound', `${t.info.plural} "${t.name}" not found`, { details: { kind: t.info.plural, name: t.name } });
-      const obj = admit(applied, t, 'create', store, undefined, fieldChecksFor(c));
-      return c.json(view(store.create(obj)), 201);
+      return c.json(view(runWrite(c, store, () => store.create(admit(applied, t, 'create', store, undefined, fieldChecksFor(c))))), 201);
     }
     return replace(c, t, serverSideApply(t.info.kind, existing as unknown as Record<string, unknown>, applied));
   }
