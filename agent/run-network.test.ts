@@ -6,12 +6,12 @@ import type { ClusterNetwork, ClusterServices } from '../shared/cluster-network.
 import type { NodeReport } from '../shared/messages.js';
 import { formatJoinToken } from '../shared/token.js';
 import { topics } from '../shared/topics.js';
-import { makeTestPki, type TestPki } from './join/test-pki.js';
-import { startTestJoinServer } from './join/test-server.js';
+import { makeTestPki, type TestPki } from './join/testing/pki.js';
+import { startTestJoinServer } from './join/testing/join-server.js';
 import { fakeNetTools } from './network/node/testing/tools.js';
 import { createFakePodNetwork } from './network/pod/testing/fake-pod-network.js';
 import { fakeDns, fakeRouter } from './network/testing/fakes.js';
-import { testPod } from './reconciler/pod-fixtures.js';
+import { testPod } from './reconciler/testing/pod-fixtures.js';
 import { runAgent } from './run.js';
 import { createFakeDriver } from './runtime/fake/driver.js';
 import { publishRetained, startBroker, until } from './session/testing/broker.js';

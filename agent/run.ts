@@ -22,6 +22,7 @@ import { startClusterDns } from './network/dns/server.js';
 import { createNodeRoutes } from './network/node/apply.js';
 import { hostNetTools, type NetTools } from './network/node/tools.js';
 import { startPodNetwork } from './network/pod/start.js';
+import { createServiceRouter } from './network/services/router.js';
 import type { PodNetwork, PodNetworkFacts } from './network/pod/types.js';
 import type { ClusterDns, ServiceRouter } from './network/types.js';
 import { createEventBatcher } from './events/batcher.js';
@@ -44,7 +45,7 @@ export interface AgentDeps {
   netTools: NetTools;
   /** Starts the cluster DNS for the cluster network (default: on its clusterDNS address, port 53, UDP and TCP). */
   startDns: (network: ClusterNetwork) => Promise<ClusterDns>;
-  /** The node's Service rules. */
+  /** The node's Service rules (default: nftables table ip kedge). */
   serviceRouter: ServiceRouter;
   /** The pod network (default: the CNI plugins, after a preflight); null: every pod on the node's own network (tests with a fake runtime). */
   podNetwork: PodNetwork | null;
@@ -142,7 +143,7 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     // Routes, Service rules and DNS follow the cluster messages and this node's pods.
     const sync = createClusterSync({
       applyRoutes: createNodeRoutes({ nodeName, nodeIPs: addresses, tools: netTools, log }),
-      ...(deps.serviceRouter ? { router: deps.serviceRouter } : {}),
+      router: deps.serviceRouter ?? createServiceRouter({ log }),
       startDns: deps.startDns ?? ((network) => startNodeDns(network, log)),
       localPods: () => reconciler.localPods(),
       // Pods waiting for a pod range may attach now.

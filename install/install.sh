@@ -611,7 +611,7 @@ if [ -z "${ROOT}" ]; then
 fi
 rmdir /run/kedge 2>/dev/null || true
 
-# 6. The node's network, which outlives the agent on purpose: kedge's routes (protocol 66, no
+# 7. The node's network, which outlives the agent on purpose: kedge's routes (protocol 66, no
 #    other route is touched), its devices and its nftables table. A test install under
 #    INSTALL_KEDGE_ROOT leaves the host's network alone.
 if [ -z "${ROOT}" ]; then
@@ -622,7 +622,6 @@ if [ -z "${ROOT}" ]; then
         done
     fi
     if command -v nft >/dev/null 2>&1; then
-        nft delete table inet kedge 2>/dev/null || true
         nft delete table ip kedge 2>/dev/null || true
     fi
 fi

@@ -1,7 +1,7 @@
 import { readFile, rename, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import { fieldPath } from '../../shared/validate.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
+import { issuesText } from '../../shared/validate.js';
 
 export interface RevisionedFile<T> {
   /** The last good copy on disk (the file, else its .bak), or null. */
@@ -53,7 +53,7 @@ export function createRevisionedFile<T extends { revision: number }>(o: Revision
     }
     const r = o.schema.safeParse(json);
     if (!r.success) {
-      const why = r.error.issues.slice(0, 3).map((i) => `${fieldPath(i.path)}: ${i.message}`).join(', ');
+      const why = issuesText(r.error, 3);
       log(`${o.label}: ${file} is not a valid ${o.what} (${why}); ignoring it`);
       return null;
     }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldPath } from '../../shared/validate.js';
+import { issuesText } from '../../shared/validate.js';
 
 /**
  * Reads one MQTT payload with its schema: null (with a log line naming the problem) for an empty,
@@ -27,7 +27,7 @@ export function parseMessage<T>(schema: z.ZodType<T>, what: string, payload: Buf
     return null;
   }
   if (!r.success) {
-    const why = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path)}: ${i.message}`).join('; ');
+    const why = issuesText(r.error);
     log(`${what} dropped: invalid (${why})`);
     return null;
   }
