@@ -7,6 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterNetwork, NetworkBackend } from '../../shared/cluster-network.js';
 import { createNodeRoutes } from '../../agent/network/node/apply.js';
+import { nftRunner } from '../../agent/network/services/nft.js';
+import { createServiceRouter } from '../../agent/network/services/router.js';
+import type { NodeNetworkFacts } from '../../agent/network/types.js';
 import { netnsTools, type NetTools } from '../../agent/network/node/tools.js';
 import { netnsSkipReason } from '../e2e/netns.js';
 
@@ -69,9 +72,9 @@ function recording(n: string): NetTools & { batches: string[] } {
 
 const tools = { a: recording(ns.a), b: recording(ns.b) };
 const logs: string[] = [];
-const routes = new Map<NetTools, (n: ClusterNetwork) => Promise<unknown>>();
+const routes = new Map<NetTools, (n: ClusterNetwork) => Promise<NodeNetworkFacts | null>>();
 /** Each node's routes as its agent keeps them. */
-function apply(node: typeof nodeA, n: ClusterNetwork, t: NetTools): Promise<unknown> {
+function apply(node: typeof nodeA, n: ClusterNetwork, t: NetTools): Promise<NodeNetworkFacts | null> {
   if (!routes.has(t)) routes.set(t, createNodeRoutes({ nodeName: node.name, nodeIPs: () => [node.ip], tools: t, log: (m) => logs.push(m) }));
   return routes.get(t)!(n);
 }
@@ -105,6 +108,13 @@ const udpAsk = `const s = require('node:dgram').createSocket('udp4');
 s.on('message', (m) => { console.log(String(m)); process.exit(0); });
 s.send('hello', 53, '10.43.0.10');
 setTimeout(() => process.exit(1), 3000);`;
+
+/** A "pod" on node B: a TCP server on B's bridge address that names itself. */
+const tcpServer = `require('node:net').createServer((s) => s.end('pod-b')).listen(8080, '10.42.2.1', () => console.log('ready'));`;
+const tcpAsk = (ip: string) => `const c = require('node:net').connect(80, '${ip}');
+let got = ''; c.on('data', (d) => (got += d)); c.on('end', () => { console.log(got); process.exit(0); });
+c.on('error', (e) => { console.log(e.code); process.exit(0); });
+setTimeout(() => { console.log('timeout'); process.exit(0); }, 5000);`;
 
 function removeAll(): void {
   for (const n of Object.values(ns)) spawnSync('ip', ['netns', 'del', n]);
@@ -194,6 +204,26 @@ describe.skipIf(skip !== null)(`node routes in network namespaces${skip ? ` (ski
       }
     } finally {
       echo.kill();
+    }
+  });
+
+  it("with the Service rules: the node and its pods reach a ClusterIP's endpoint on the other node, an unused service address is refused", async () => {
+    const n = network('host-gw', 2);
+    const facts = (await apply(nodeA, n, tools.a))!;
+    const router = createServiceRouter({ table: 'noderoute', nft: nftRunner(['ip', 'netns', 'exec', ns.a, 'nft']) });
+    const endpoint = { ip: '10.42.2.1', nodeName: nodeB.name, ready: true, ports: { http: 8080 } };
+    await router.sync({ network: n, node: facts, localPods: [], services: [{ namespace: 'default', name: 'web', type: 'ClusterIP', clusterIP: '10.43.0.20', ports: [{ name: 'http', protocol: 'TCP', port: 80 }], endpoints: [endpoint] }] });
+    const web = spawn('ip', ['netns', 'exec', ns.b, process.execPath, '-e', tcpServer], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        web.stdout.once('data', () => resolve());
+        web.once('exit', (code) => reject(new Error(`the web server exited with ${code}`)));
+      });
+      // The node's own traffic takes the route to kedge-svc, is DNATed on output and answered at the node's address.
+      for (const from of [ns.a, ns.pod]) expect(exec(from, process.execPath, '-e', tcpAsk('10.43.0.20')).out.trim()).toBe('pod-b');
+      expect(exec(ns.a, process.execPath, '-e', tcpAsk('10.43.99.99')).out.trim()).toBe('ECONNREFUSED');
+    } finally {
+      web.kill();
     }
   });
 

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { KedgeError } from '../../../shared/errors.js';
+import { describeFailure, runProcess } from '../../runtime/ctr/run-process.js';
 
 /** The commands the node's network is read and changed with; tests point them into a network namespace. */
 export interface NetTools {
@@ -11,18 +11,11 @@ export interface NetTools {
 }
 
 /** Runs a command, rejecting with a KedgeError that quotes the command and its stderr. */
-export function runCommand(file: string, args: string[], stdin?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { encoding: 'utf8', timeout: 30_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      const why = missing ? `${file} is not installed (the iproute2 package)` : (stderr.trim() || err.message);
-      reject(new KedgeError('InternalError', `${file} ${args.join(' ')}: ${why}`, { cause: err }));
-    });
-    // A command that exits without reading its input breaks the pipe; its exit status says what happened.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(stdin ?? '');
-  });
+export async function runCommand(file: string, args: string[], stdin?: string): Promise<string> {
+  const r = await runProcess(file, args, { timeoutMs: 30_000, ...(stdin !== undefined ? { input: stdin } : {}) });
+  if (r.exitCode === 0) return r.stdout;
+  const why = r.spawnError?.code === 'ENOENT' ? `${file} is not installed (the iproute2 package)` : r.stderr.trim() || describeFailure(file, r);
+  throw new KedgeError('InternalError', `${file} ${args.join(' ')}: ${why}`, { cause: r.spawnError });
 }
 
 /** The host's own tools: `ip` and `bridge` from iproute2, sysctls through /proc/sys. */
