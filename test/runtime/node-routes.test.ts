@@ -10,7 +10,8 @@ import { createNodeRoutes } from '../../agent/network/node/apply.js';
 import { nftRunner } from '../../agent/network/services/nft.js';
 import { createServiceRouter } from '../../agent/network/services/router.js';
 import type { NodeNetworkFacts } from '../../agent/network/types.js';
-import { netnsTools, type NetTools } from '../../agent/network/node/tools.js';
+import { netnsTools } from '../../agent/network/node/testing/tools.js';
+import type { NetTools } from '../../agent/network/node/tools.js';
 import { netnsSkipReason } from '../e2e/netns.js';
 
 const id = process.pid;

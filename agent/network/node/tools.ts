@@ -34,11 +34,3 @@ export function hostNetTools(): NetTools {
     },
   };
 }
-
-/** The same tools inside network namespace `ns` (tests, and nodes simulated in namespaces). */
-export function netnsTools(ns: string): NetTools {
-  return {
-    run: (tool, args, stdin) => runCommand('ip', ['netns', 'exec', ns, tool, ...args], stdin),
-    sysctl: async (key, value) => void (await runCommand('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`])),
-  };
-}

@@ -1,4 +1,4 @@
-import type { NetTools } from '../tools.js';
+import { runCommand, type NetTools } from '../tools.js';
 
 /**
  * NetTools for tests that must not touch any real network: `ip -j -d addr show` reports one
@@ -23,5 +23,13 @@ export function fakeNetTools(nodeIP: string, o: { mtu?: number; fail?: (command:
     async sysctl(key, value) {
       sysctls[key] = value;
     },
+  };
+}
+
+/** The real tools inside network namespace `ns`, for tests that route in namespaces of their own. */
+export function netnsTools(ns: string): NetTools {
+  return {
+    run: (tool, args, stdin) => runCommand('ip', ['netns', 'exec', ns, tool, ...args], stdin),
+    sysctl: async (key, value) => void (await runCommand('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`])),
   };
 }
