@@ -94,7 +94,11 @@ describe('discovery', () => {
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'pods', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: expect.arrayContaining(['watch', 'patch']) }));
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'nodes', namespaced: false }));
     const groups = await (await call('GET', '/apis')).json();
-    expect(groups).toMatchObject({ kind: 'APIGroupList', groups: [{ name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } }] });
+    expect(groups).toMatchObject({ kind: 'APIGroupList', groups: [{ name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } }, { name: 'discovery.k8s.io', preferredVersion: { groupVersion: 'discovery.k8s.io/v1' } }] });
+    expect(core.resources).toContainEqual(expect.objectContaining({ name: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'] }));
+    expect(core.resources).toContainEqual(expect.objectContaining({ name: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] }));
+    const discovery = await (await call('GET', '/apis/discovery.k8s.io/v1')).json();
+    expect(discovery.resources).toContainEqual(expect.objectContaining({ name: 'endpointslices', kind: 'EndpointSlice', namespaced: true }));
     const apps = await (await call('GET', '/apis/apps/v1')).json();
     expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', shortNames: ['deploy'] }));
     expect((await call('GET', '/apis/batch/v1')).status).toBe(404);

@@ -5,7 +5,7 @@ import { kubeVersion } from '../../shared/version.js';
 const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** What `kubectl get all` expands to, as in Kubernetes. */
-const inCategoryAll = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet']);
+const inCategoryAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet']);
 
 interface Subresource {
   name: string;

@@ -9,7 +9,7 @@ describe('OpenAPI v3', () => {
   it('indexes one document per group version, by hash', async () => {
     const { call } = testApi();
     const index = (await (await call('GET', '/openapi/v3')).json()) as { paths: Record<string, { serverRelativeURL: string }> };
-    expect(Object.keys(index.paths).sort()).toEqual(['api/v1', 'apis/apps/v1']);
+    expect(Object.keys(index.paths).sort()).toEqual(['api/v1', 'apis/apps/v1', 'apis/discovery.k8s.io/v1']);
     const url = index.paths['apis/apps/v1']!.serverRelativeURL;
     expect(url).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{32}$/);
     const res = await call('GET', url);

@@ -10,6 +10,7 @@ import type { Node } from '../../shared/node.js';
 import type { Pod, PodTemplate } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { formatLabelSelector } from '../../shared/selector.js';
+import { networkColumns } from './network-columns.js';
 
 export interface ColumnDefinition {
   name: string;
@@ -225,6 +226,7 @@ const columnsByKind: Record<string, KindColumns> = {
       ];
     },
   },
+  ...networkColumns,
 };
 
 /** Kinds without printers of their own get NAME and AGE, as Kubernetes' default table does. */
