@@ -23,7 +23,7 @@ export const serverFlags: FlagSpec[] = [
   { name: 'agent-data-dir', type: 'string', env: 'KEDGE_AGENT_DATA_DIR', valueName: 'DIR', default: '/var/lib/kedge/agent (root), ~/.kedge/agent', description: "Data dir of the server's own node (images/ to import lives here)" },
   { name: 'cluster-cidr', type: 'string', env: 'KEDGE_CLUSTER_CIDR', valueName: 'CIDR', default: '10.42.0.0/16', description: 'Pod addresses; each node gets a /24 of it' },
   { name: 'service-cidr', type: 'string', env: 'KEDGE_SERVICE_CIDR', valueName: 'CIDR', default: '10.43.0.0/16', description: 'Service ClusterIPs' },
-  { name: 'cluster-dns', type: 'string', env: 'KEDGE_CLUSTER_DNS', valueName: 'IP', default: '10.43.0.10', description: "Cluster DNS address every node answers on (default: the service range's 10th address)" },
+  { name: 'cluster-dns', type: 'string', env: 'KEDGE_CLUSTER_DNS', valueName: 'IP', default: '10.43.0.10', description: "Cluster DNS address every node answers on (without it: the service range's 10th address)" },
   { name: 'cluster-domain', type: 'string', env: 'KEDGE_CLUSTER_DOMAIN', valueName: 'DOMAIN', default: 'cluster.local', description: 'Cluster domain' },
   { name: 'service-node-port-range', type: 'string', env: 'KEDGE_SERVICE_NODE_PORT_RANGE', valueName: 'MIN-MAX', default: '30000-32767', description: 'Port range for NodePort Services' },
   { name: 'network-backend', type: 'string', env: 'KEDGE_NETWORK_BACKEND', valueName: 'BACKEND', default: 'host-gw', description: "How nodes reach each other's pods: host-gw (nodes on one LAN) or vxlan (K3s: --flannel-backend)" },
