@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Node } from '../../shared/node.js';
+import { networkClaims } from '../network/claims.js';
 import { defaultNetworkSettings } from '../network/settings.js';
+import { openStore } from '../store/store.js';
+import { startControllers } from './manager.js';
 import { testCluster, type TestCluster } from './testing.js';
 
 let c: TestCluster;
@@ -45,5 +51,28 @@ describe('node pod ranges', () => {
     expect(() => c.store.update({ ...b, spec: { podCIDR: '10.42.0.0/24', podCIDRs: ['10.42.0.0/24'] } })).toThrow('already allocated to Node a');
     await c.settle();
     expect(rangeOf('b')?.podCIDR).toBe('10.42.1.0/24');
+  });
+
+  it('keeps each node\'s range across a server restart (a real database file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kedge-ipam-'));
+    try {
+      const run = async (nodes: string[]) => {
+        const store = openStore(join(dir, 'state.db'), { claims: networkClaims });
+        const controllers = startControllers({ store, publish: async () => {}, log: () => {}, resyncMs: 3_600_000 });
+        for (const n of nodes) store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n }, spec: {} });
+        await controllers.idle();
+        const ranges = Object.fromEntries((store.list('Node').items as Node[]).map((n) => [n.metadata.name, n.spec?.podCIDR]));
+        controllers.stop();
+        store.close();
+        return ranges;
+      };
+      const first = await run(['a', 'b']);
+      const second = await run(['c']);
+      expect(second.a).toBe(first.a);
+      expect(second.b).toBe(first.b);
+      expect(new Set(Object.values(second)).size).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
