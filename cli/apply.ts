@@ -4,6 +4,7 @@ import type { KObject } from '../shared/meta.js';
 import { listOption, stringOption, type ParsedArgs } from './args.js';
 import { planApply } from './apply-plan.js';
 import type { CliIo, Command } from './command.js';
+import { dryRunFlag, dryRunSuffix, serverDryRun } from './dry-run.js';
 import { connect, connectionFlags } from './kubeconfig.js';
 import { manifestObjects, readManifestSources, type ManifestObject } from './manifest.js';
 import { namespaceFlag } from './namespace-flag.js';
@@ -43,14 +44,14 @@ export async function applyObject(client: ApplyClient, m: ManifestObject): Promi
   }
 }
 
-/** Applies every object in order, printing kubectl's lines; returns the exit code. */
-export async function applyAll(client: ApplyClient, objects: ManifestObject[], io: Pick<CliIo, 'out' | 'err'>): Promise<number> {
+/** Applies every object in order, printing kubectl's lines (each followed by `suffix`); returns the exit code. */
+export async function applyAll(client: ApplyClient, objects: ManifestObject[], io: Pick<CliIo, 'out' | 'err'>, suffix = ''): Promise<number> {
   let failed = 0;
   for (const m of objects) {
     const ref = `${kindLabel(m.info)}/${m.object.metadata.name}`;
     for (const field of m.ignoredFields) io.err(`Warning: ${m.where}: ${ref}: unknown field "${field}" ignored\n`);
     try {
-      io.out(`${ref} ${await applyObject(client, m)}\n`);
+      io.out(`${ref} ${await applyObject(client, m)}${suffix}\n`);
     } catch (e) {
       if (!(e instanceof KedgeError) || fatalCodes.has(e.code)) throw e;
       io.err(`error: ${m.where}: ${ref}: ${e.message}\n`);
@@ -62,25 +63,27 @@ export async function applyAll(client: ApplyClient, objects: ManifestObject[], i
 
 export const applyCommand: Command = {
   name: 'apply',
-  usage: 'kedge apply -f FILE|DIR|- [-f …] [-n NAMESPACE]',
+  usage: 'kedge apply -f FILE|DIR|- [-f …] [-n NAMESPACE] [--dry-run=server]',
   description: 'Create or update objects from YAML or JSON manifests (multi-document files, directories, stdin).',
   flags: [
     { name: 'filename', short: 'f', type: 'string', multiple: true, valueName: 'FILE', description: 'Manifest file, directory (*.yaml, *.yml, *.json) or - for stdin' },
     namespaceFlag,
+    dryRunFlag,
     ...connectionFlags,
   ],
-  examples: ['kedge apply -f examples/hello.yaml', 'cat app.yaml | kedge apply -f -'],
+  examples: ['kedge apply -f examples/hello.yaml', 'cat app.yaml | kedge apply -f -', 'kedge apply -f app.yaml --dry-run=server'],
   async run(args: ParsedArgs, io) {
     const files = listOption(args, 'filename');
     if (!files.length) throw new KedgeError('BadRequest', 'apply needs -f FILE (a file, a directory or - for stdin)');
     if (args.positionals.length) throw new KedgeError('BadRequest', `apply takes no arguments, got "${args.positionals.join(' ')}"; use -f FILE`);
+    const dryRun = serverDryRun(args);
     const sources = await readManifestSources(files, io.cwd, io.readStdin);
     const flagNs = stringOption(args, 'namespace');
     const read = (namespace: string) => manifestObjects(sources, { namespace, explicit: flagNs !== undefined });
     // Manifest mistakes are reported before any kubeconfig trouble.
     let objects = read(flagNs ?? 'default');
-    const { client, connection } = connect(args, io);
+    const { client, connection } = connect(args, io, { dryRun });
     if (!flagNs && connection.namespace) objects = read(connection.namespace);
-    return applyAll(client, objects, io);
+    return applyAll(client, objects, io, dryRunSuffix(dryRun));
   },
 };

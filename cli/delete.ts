@@ -3,6 +3,7 @@ import { isKedgeError, KedgeError } from '../shared/errors.js';
 import { boolOption, listOption, stringOption, type ParsedArgs } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { kindAndNames } from './kind-arg.js';
+import { dryRunFlag, dryRunSuffix, serverDryRun } from './dry-run.js';
 import { connect, connectionFlags } from './kubeconfig.js';
 import { manifestRefs, readManifestSources, type ManifestSource, type ObjectRef } from './manifest.js';
 import { namespaceFlag } from './namespace-flag.js';
@@ -10,13 +11,13 @@ import { kindLabel, notFoundLine } from './resource-names.js';
 
 type Target = Pick<ObjectRef, 'info' | 'name' | 'namespace'>;
 
-/** Deletes each target, printing kubectl's lines; returns 1 when any was missing (unless ignored). */
-export async function runDelete(client: Pick<ApiClient, 'delete'>, targets: Target[], o: { ignoreNotFound: boolean }, io: Pick<CliIo, 'out' | 'err'>): Promise<number> {
+/** Deletes each target, printing kubectl's lines (each followed by `suffix`); returns 1 when any was missing (unless ignored). */
+export async function runDelete(client: Pick<ApiClient, 'delete'>, targets: Target[], o: { ignoreNotFound: boolean; suffix?: string }, io: Pick<CliIo, 'out' | 'err'>): Promise<number> {
   let code = 0;
   for (const t of targets) {
     try {
       await client.delete(t.info, t.namespace, t.name);
-      io.out(`${kindLabel(t.info)} "${t.name}" deleted\n`);
+      io.out(`${kindLabel(t.info)} "${t.name}" deleted${o.suffix ?? ''}\n`);
     } catch (e) {
       if (!isKedgeError(e, 'NotFound')) throw e;
       if (o.ignoreNotFound) continue;
@@ -43,12 +44,13 @@ export function deleteTargets(args: ParsedArgs, sources: ManifestSource[], conte
 
 export const deleteCommand: Command = {
   name: 'delete',
-  usage: 'kedge delete (-f FILE|DIR|- | KIND NAME… | KIND/NAME…) [-n NAMESPACE]',
+  usage: 'kedge delete (-f FILE|DIR|- | KIND NAME… | KIND/NAME…) [-n NAMESPACE] [--dry-run=server]',
   description: 'Delete objects named in manifests or on the command line.',
   flags: [
     { name: 'filename', short: 'f', type: 'string', multiple: true, valueName: 'FILE', description: 'Manifest file, directory or - for stdin naming what to delete' },
     namespaceFlag,
     { name: 'ignore-not-found', type: 'boolean', description: 'Do not fail when an object does not exist' },
+    dryRunFlag,
     ...connectionFlags,
   ],
   examples: ['kedge delete -f examples/hello.yaml', 'kedge delete deploy hello', 'kedge delete pod/hello-6d4f9-x2k1q'],
@@ -56,7 +58,9 @@ export const deleteCommand: Command = {
     const files = listOption(args, 'filename');
     const sources = files.length ? await readManifestSources(files, io.cwd, io.readStdin) : [];
     deleteTargets(args, sources, undefined); // argument and manifest mistakes before kubeconfig trouble
-    const { client, connection } = connect(args, io);
-    return runDelete(client, deleteTargets(args, sources, connection.namespace), { ignoreNotFound: boolOption(args, 'ignore-not-found') }, io);
+    const dryRun = serverDryRun(args);
+    const { client, connection } = connect(args, io, { dryRun });
+    const o = { ignoreNotFound: boolOption(args, 'ignore-not-found'), suffix: dryRunSuffix(dryRun) };
+    return runDelete(client, deleteTargets(args, sources, connection.namespace), o, io);
   },
 };

@@ -156,9 +156,9 @@ export function loadConnection(
   return resolveConnection(mergeKubeconfigs(files), stringOption(args, 'context'), readFile);
 }
 
-export function connect(args: ParsedArgs, io: Pick<CliIo, 'env' | 'cwd' | 'home' | 'isRoot'>): { client: ApiClient; connection: Connection } {
+export function connect(args: ParsedArgs, io: Pick<CliIo, 'env' | 'cwd' | 'home' | 'isRoot'>, o: { dryRun?: boolean } = {}): { client: ApiClient; connection: Connection } {
   const connection = loadConnection(args, io);
   // Errors about the address, the CA or the token then name the file and context they came from.
   const source = `kubeconfig ${connection.files.join(path.delimiter)}, context "${connection.context}"`;
-  return { client: createApiClient({ ...connection.client, source }), connection };
+  return { client: createApiClient({ ...connection.client, source, dryRun: o.dryRun }), connection };
 }

@@ -18,6 +18,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Where these settings came from (kubeconfig file and context), named in connection and 401 errors. */
   source?: string;
+  /** Every write (anything but GET) is a server-side dry run (?dryRun=All): checked and answered, never stored. */
+  dryRun?: boolean;
 }
 
 export interface RequestOptions {
@@ -80,7 +82,7 @@ export function createApiClient(opts: ClientOptions) {
   }
 
   function send(method: string, path: string, body: unknown, ro: RequestOptions = {}, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
-    const url = urlFor(path, ro.query);
+    const url = urlFor(path, opts.dryRun && method !== 'GET' ? { ...ro.query, dryRun: 'All' } : ro.query);
     const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const headers = headersFor('application/json', ro.headers);
     if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';

@@ -40,6 +40,8 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
     if (pod.metadata.deletionTimestamp) continue;
     if (pod.spec.nodeName && pod.spec.nodeName !== ctx.nodeName) continue;
     const ref: PodRef = { namespace: podNamespace(pod), name: podName(pod), uid: podUid(pod) };
+    // Not on the pod network yet (no pod range, attach pending or failed): nothing may start.
+    const offNetwork = ctx.placement?.(pod).type === 'waiting';
     // Planned once per pod and only when a container starts: it carries the ConfigMap and Secret content.
     let planned: PlannedVolume[] | undefined;
     const volumes = (): PlannedVolume[] | undefined => {
@@ -74,6 +76,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
           return;
         }
         const status = a.task?.status;
+        if (offNetwork) return;
         if (status === 'created') {
           // Created but never started (the agent died between the two steps).
           actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, rec?.restartCount ?? 0), pod: ref, container: c.name, ...restartVolumes() });
@@ -104,6 +107,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
         return;
       }
       if (!present) return; // imagePullPolicy Never: wait for an import
+      if (offNetwork) return; // pulled meanwhile, created once attached
       try {
         const v = volumes();
         actions.push({ type: 'create', spec: buildContainerSpec(pod, index, ctx, rec?.restartCount ?? 0, v), pod: ref, ...(v ? { volumes: v } : {}) });

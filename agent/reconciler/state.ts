@@ -49,10 +49,12 @@ export interface RuntimeState {
   pods: Map<string, PodRecord>;
   /** Container ids with a background operation (stop + remove) in flight: the plan leaves them alone. */
   busy: Set<string>;
+  /** Pods whose attach to the pod network failed, by uid: retried with back-off. */
+  network: Map<string, { message: string; retryAt: number; backoffMs: number }>;
 }
 
 export function createRuntimeState(): RuntimeState {
-  return { containers: new Map(), images: new Map(), present: new Set(), pods: new Map(), busy: new Set() };
+  return { containers: new Map(), images: new Map(), present: new Set(), pods: new Map(), busy: new Set(), network: new Map() };
 }
 
 export function containerRecord(state: RuntimeState, id: string): ContainerRecord {
@@ -94,7 +96,7 @@ export function recordExit(state: RuntimeState, exit: { id: string; exitCode: nu
   rec.killMessage = undefined;
 }
 
-/** When the earliest back-off (restart, create or pull retry) after `now` ends; Infinity when none waits. */
+/** When the earliest back-off (restart, create, pull or network retry) after `now` ends; Infinity when none waits. */
 export function nextRetry(state: RuntimeState, now: number): number {
   let at = Infinity;
   for (const rec of state.containers.values()) {
@@ -102,5 +104,6 @@ export function nextRetry(state: RuntimeState, now: number): number {
     if (rec.createError && rec.createError.retryAt > now) at = Math.min(at, rec.createError.retryAt);
   }
   for (const img of state.images.values()) if (img.retryAt !== undefined && img.retryAt > now) at = Math.min(at, img.retryAt);
+  for (const n of state.network.values()) if (n.retryAt > now) at = Math.min(at, n.retryAt);
   return at;
 }

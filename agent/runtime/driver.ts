@@ -24,6 +24,8 @@ export interface ContainerSpec {
   cpuLimitMillis?: number;
   /** Pod volumes (configMap, secret, emptyDir, hostPath), fixed when the container is created. */
   mounts?: Mount[];
+  /** The pod's network namespace (a path) shared by its containers; absent: the host's network. */
+  networkNamespace?: string;
 }
 
 export type TaskStatus = 'running' | 'stopped' | 'created' | 'paused' | 'unknown';

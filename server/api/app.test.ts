@@ -86,7 +86,7 @@ describe('discovery', () => {
     expect(v.platform).toMatch(/^[a-z0-9]+\/[a-z0-9]+$/);
   });
 
-  it('lists versions, groups and resources from shared/kinds.ts', async () => {
+  it('lists versions, groups and resources from shared/kinds.ts, and the reviews kubectl auth sends', async () => {
     const { call } = testApi();
     expect(await (await call('GET', '/api')).json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const core = await (await call('GET', '/api/v1')).json();
@@ -94,7 +94,15 @@ describe('discovery', () => {
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'pods', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: expect.arrayContaining(['watch', 'patch']) }));
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'nodes', namespaced: false }));
     const groups = await (await call('GET', '/apis')).json();
-    expect(groups).toMatchObject({ kind: 'APIGroupList', groups: [{ name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } }, { name: 'discovery.k8s.io', preferredVersion: { groupVersion: 'discovery.k8s.io/v1' } }] });
+    expect(groups).toMatchObject({
+      kind: 'APIGroupList',
+      groups: [
+        { name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } },
+        { name: 'discovery.k8s.io', preferredVersion: { groupVersion: 'discovery.k8s.io/v1' } },
+        { name: 'authorization.k8s.io', preferredVersion: { groupVersion: 'authorization.k8s.io/v1' } },
+        { name: 'authentication.k8s.io', preferredVersion: { groupVersion: 'authentication.k8s.io/v1' } },
+      ],
+    });
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'] }));
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] }));
     const discovery = await (await call('GET', '/apis/discovery.k8s.io/v1')).json();
@@ -102,5 +110,10 @@ describe('discovery', () => {
     const apps = await (await call('GET', '/apis/apps/v1')).json();
     expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', shortNames: ['deploy'] }));
     expect((await call('GET', '/apis/batch/v1')).status).toBe(404);
+    const authz = await (await call('GET', '/apis/authorization.k8s.io/v1')).json();
+    expect(authz.resources).toEqual([
+      expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
+      expect.objectContaining({ name: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', verbs: ['create'] }),
+    ]);
   });
 });

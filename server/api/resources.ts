@@ -4,6 +4,7 @@ import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
 import { defaultNetworkSettings } from '../network/settings.js';
 import { admit } from './admission.js';
+import { deleteDryRun, dryRunQuery, runWrite } from './dry-run.js';
 import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
 import { deleteNamespace } from './namespaces.js';
@@ -25,6 +26,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
   async function handle(c: Context): Promise<Response> {
     const method = c.req.method;
     const t = parseResourcePath(c.req.path, method);
+    if (method !== 'GET') dryRunQuery(c); // a bad dryRun is refused before anything is looked at
     if (t.name === undefined) {
       if (method === 'GET') return c.req.query('watch') === '1' || c.req.query('watch') === 'true' ? watch(c, t) : list(c, t);
       if (method === 'POST') return create(c, t);
@@ -41,7 +43,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
         return patch(c, t);
       case 'DELETE':
         if (t.subresource) break;
-        return c.json(view(remove(t)));
+        return c.json(view(runWrite(c, store, () => remove(t), await deleteDryRun(c))));
     }
     throw notAllowed(method, c.req.path, t.subresource ? ['GET', 'PUT', 'PATCH'] : ['GET', 'PUT', 'PATCH', 'DELETE']);
   }
@@ -84,22 +86,23 @@ export function resourceRoutes(deps: ApiDeps): Hono {
 
   /** Admission and the write in one transaction: what admission allocated (a ClusterIP) is still free when written. */
   function createAdmitted(c: Context, t: ResourceTarget, body: Record<string, unknown>): KObject {
-    return store.batch(() => store.create(admit(body, t, 'create', { store, fields: fieldChecksFor(c), network })));
+    return runWrite(c, store, () => store.batch(() => store.create(admit(body, t, 'create', { store, fields: fieldChecksFor(c), network }))));
   }
 
   /** PUT and PATCH end here: the main resource keeps the stored status, the status subresource changes only status. */
   function replace(c: Context, t: ResourceTarget, body: Record<string, unknown>): Response {
-    const written = store.batch(() => {
-      const existing = getObject(t);
-      const obj = admit(body, t, 'update', { store, existing, fields: fieldChecksFor(c), network });
-      const expectResourceVersion = obj.metadata.resourceVersion || undefined;
-      if (t.subresource) return store.update(obj, { subresource: 'status', expectResourceVersion });
-      const next: KObject = { ...obj };
-      if (existing.status === undefined) delete next.status;
-      else next.status = existing.status;
-      return store.update(next, { expectResourceVersion });
-    });
-    return c.json(view(written));
+    return c.json(view(runWrite(c, store, () => store.batch(() => admitUpdate(c, t, body)))));
+  }
+
+  function admitUpdate(c: Context, t: ResourceTarget, body: Record<string, unknown>): KObject {
+    const existing = getObject(t);
+    const obj = admit(body, t, 'update', { store, existing, fields: fieldChecksFor(c), network });
+    const expectResourceVersion = obj.metadata.resourceVersion || undefined;
+    if (t.subresource) return store.update(obj, { subresource: 'status', expectResourceVersion });
+    const next: KObject = { ...obj };
+    if (existing.status === undefined) delete next.status;
+    else next.status = existing.status;
+    return store.update(next, { expectResourceVersion });
   }
 
   async function patch(c: Context, t: ResourceTarget): Promise<Response> {
