@@ -70,6 +70,15 @@ describe('Services over the API', () => {
     expect((await call('POST', services, svc('again', { clusterIP: ip, type: 'NodePort', ports: [{ port: 80, nodePort }] }))).status).toBe(201);
   });
 
+  it('a dry run shows the allocation and holds nothing', async () => {
+    const { call, store } = testApi();
+    const dry = await call('POST', `${services}?dryRun=All`, svc('web', { type: 'NodePort', clusterIP: '10.43.0.60', ports: [{ port: 80, nodePort: 30060 }] }));
+    expect(dry.status).toBe(201);
+    expect(((await dry.json()) as Service).spec?.ports?.[0]?.nodePort).toBe(30060);
+    expect(store.claims.values('service-ip')).toEqual([]);
+    expect((await call('POST', services, svc('real', { type: 'NodePort', clusterIP: '10.43.0.60', ports: [{ port: 80, nodePort: 30060 }] }))).status).toBe(201);
+  });
+
   it('server-side apply allocates too, and a re-apply keeps what was allocated', async () => {
     const { call } = testApi();
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec:\n  type: NodePort\n  selector: { app: web }\n  ports: [{ port: 80 }]\n';
