@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressAt, cidrContains, cidrSize, cidrsOverlap, formatCidr, formatIPv4, parseCidr, parseIPv4 } from './cidr.js';
+import { addressAt, cidrContains, compareIPv4, cidrSize, cidrsOverlap, formatCidr, formatIPv4, parseCidr, parseIPv4 } from './cidr.js';
 
 describe('IPv4 and CIDR arithmetic', () => {
   it.each([
@@ -33,5 +33,9 @@ describe('IPv4 and CIDR arithmetic', () => {
     expect(cidrsOverlap(svc, parseCidr('10.42.0.0/16')!)).toBe(false);
     expect(cidrsOverlap(parseCidr('10.0.0.0/8')!, parseCidr('10.42.0.0/16')!)).toBe(true);
     expect(cidrsOverlap(parseCidr('10.42.0.0/16')!, parseCidr('10.0.0.0/8')!)).toBe(true);
+  });
+
+  it('orders addresses by number, other text after them', () => {
+    expect(['10.42.0.10', 'b', '10.42.1.0', '10.42.0.9', 'a'].sort(compareIPv4)).toEqual(['10.42.0.9', '10.42.0.10', '10.42.1.0', 'a', 'b']);
   });
 });

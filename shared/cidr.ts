@@ -15,6 +15,15 @@ export function parseIPv4(text: string): number | undefined {
   return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
 }
 
+/** Numeric order of IPv4 addresses (text order would put 10.42.0.10 before 10.42.0.9); other text sorts after, as text. */
+export function compareIPv4(a: string, b: string): number {
+  const x = parseIPv4(a);
+  const y = parseIPv4(b);
+  if (x !== undefined && y !== undefined) return x - y;
+  if (x !== undefined || y !== undefined) return x !== undefined ? -1 : 1;
+  return a.localeCompare(b);
+}
+
 export function formatIPv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { KedgeError, fromStatus } from './errors.js';
 import type { KObject } from './meta.js';
 import { kindByName, resourcePath, type KindInfo } from './kinds.js';
+import { tableMediaType, type IncludeObject, type Table } from './table.js';
 
 /** Methods whose request may be sent twice without changing the outcome. */
 const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -122,10 +123,13 @@ export function createApiClient(opts: ClientOptions) {
     return parsed as T;
   }
 
-  /** Streams newline-delimited watch events until `stop()` or the server ends the stream. */
-  function watch<T = KObject>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void): { stop: () => void } {
+  /**
+   * Streams newline-delimited watch events until `stop()` or the server ends the stream; with
+   * `accept: tableMediaType` each event's object is a one-row Table.
+   */
+  function watch<T = KObject>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void, o: { accept?: string } = {}): { stop: () => void } {
     const url = urlFor(path, { ...query, watch: '1' });
-    const headers = headersFor('application/json');
+    const headers = headersFor(o.accept ?? 'application/json');
     let stopped = false;
     const req = mod.request(url, { method: 'GET', headers, ca: opts.ca, rejectUnauthorized: !opts.insecure }, (res) => {
       if ((res.statusCode ?? 0) >= 400) {
@@ -193,6 +197,11 @@ export function createApiClient(opts: ClientOptions) {
     },
     get<T = KObject>(kind: string | KindInfo, namespace: string | undefined, name: string) {
       return request<T>('GET', resourcePath(kindOf(kind), namespace, name));
+    },
+    /** The server's printed columns for a list, or for one object with `name`, as kubectl asks for them. */
+    table(kind: string | KindInfo, q: { namespace?: string; name?: string; labelSelector?: string; includeObject?: IncludeObject } = {}) {
+      const query = { labelSelector: q.labelSelector, includeObject: q.includeObject };
+      return request<Table>('GET', resourcePath(kindOf(kind), q.namespace, q.name), undefined, { query, headers: { accept: tableMediaType } });
     },
     create<T extends KObject>(obj: T) {
       return request<T>('POST', resourcePath(kindOf(obj.kind), obj.metadata.namespace ?? 'default'), obj);

@@ -43,10 +43,6 @@ export function kindByName(kind: string): KindInfo | undefined {
   return kinds.find((k) => k.kind === kind);
 }
 
-export function kindByPlural(group: string, plural: string): KindInfo | undefined {
-  return kinds.find((k) => k.group === group && k.plural === plural);
-}
-
 /** Resolves what a user types: "pods", "pod", "po", "Pod", "deploy", "deployments.apps", "endpointslices.v1.discovery.k8s.io". */
 export function resolveKind(word: string): KindInfo | undefined {
   const w = word.toLowerCase();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kubeVersion } from '../../shared/version.js';
-import { adminToken, podManifest, testApi } from './test-fixtures.js';
+import { adminToken, podManifest, testApi } from './testing/fixtures.js';
 
 describe('auth', () => {
   it('answers 401 Status without a token or with a wrong one', async () => {

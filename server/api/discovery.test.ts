@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregatedVersion } from './discovery.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 const kubectlAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
 

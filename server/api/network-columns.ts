@@ -2,7 +2,8 @@
 import { formatAge } from '../../shared/age.js';
 import type { EndpointSlice, Endpoints } from '../../shared/endpoints.js';
 import type { Service } from '../../shared/service.js';
-import type { ColumnDefinition, KindColumns } from './table-columns.js';
+import type { ColumnDefinition } from '../../shared/table.js';
+import type { KindColumns } from './table-columns.js';
 
 const none = '<none>';
 const col = (name: string, description: string, priority = 0, format = ''): ColumnDefinition => ({ name, type: 'string', format, description, priority });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kinds } from '../../shared/kinds.js';
 import { emptyOpenApiV2Protobuf, openApiV3Document } from './openapi.js';
 import { schemaName } from './openapi-schemas.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 interface Schema {
   description?: string;

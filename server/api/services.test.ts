@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Endpoints } from '../../shared/endpoints.js';
 import type { Service } from '../../shared/service.js';
-import type { Table } from './tables.js';
-import { testApi } from './test-fixtures.js';
+import type { Table } from '../../shared/table.js';
+import { testApi } from './testing/fixtures.js';
 
 const services = '/api/v1/namespaces/default/services';
 const kubectlAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';

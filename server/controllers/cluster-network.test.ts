@@ -10,7 +10,7 @@ import { defaultNetworkSettings } from '../network/settings.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/types.js';
 import { createClusterNetworkPublisher } from './cluster-network.js';
-import { testCluster, type TestCluster } from './testing.js';
+import { testCluster, type TestCluster } from './testing/cluster.js';
 
 let c: TestCluster | undefined;
 afterEach(() => c?.stop());

@@ -4,7 +4,7 @@ import type { Pod } from '../../shared/pod.js';
 import type { Service, ServiceSpec } from '../../shared/service.js';
 import { admitService } from '../network/service-admission.js';
 import { defaultNetworkSettings } from '../network/settings.js';
-import { testCluster, type TestCluster } from './testing.js';
+import { testCluster, type TestCluster } from './testing/cluster.js';
 
 let c: TestCluster;
 afterEach(() => c?.stop());

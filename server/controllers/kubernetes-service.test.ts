@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterServices } from '../../shared/cluster-network.js';
 import type { EndpointSlice, Endpoints } from '../../shared/endpoints.js';
 import type { Service } from '../../shared/service.js';
-import { testCluster, type TestCluster } from './testing.js';
+import { testCluster, type TestCluster } from './testing/cluster.js';
 
 let c: TestCluster;
 afterEach(() => c?.stop());

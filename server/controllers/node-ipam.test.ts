@@ -7,7 +7,7 @@ import { networkClaims } from '../network/claims.js';
 import { defaultNetworkSettings } from '../network/settings.js';
 import { openStore } from '../store/store.js';
 import { startControllers } from './manager.js';
-import { testCluster, type TestCluster } from './testing.js';
+import { testCluster, type TestCluster } from './testing/cluster.js';
 
 let c: TestCluster;
 afterEach(() => c?.stop());

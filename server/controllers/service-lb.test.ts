@@ -3,7 +3,7 @@ import type { Node } from '../../shared/node.js';
 import type { Service } from '../../shared/service.js';
 import { admitService } from '../network/service-admission.js';
 import { defaultNetworkSettings } from '../network/settings.js';
-import { testCluster, type TestCluster } from './testing.js';
+import { testCluster, type TestCluster } from './testing/cluster.js';
 
 let c: TestCluster;
 afterEach(() => c?.stop());

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Node } from '../../shared/node.js';
+import { isNodeReady, type Node } from '../../shared/node.js';
 import type { Service } from '../../shared/service.js';
-import { compareIP } from '../network/endpoints.js';
+import { compareIPv4 } from '../../shared/cidr.js';
 import { isServiceLb } from '../network/claims.js';
 import type { Store, StoreEvent } from '../store/types.js';
 import { createWorkQueue } from './queue.js';
@@ -9,15 +9,15 @@ import { writeStatus } from './store-writes.js';
 
 /** Where a Ready node answers LoadBalancer ports: its ExternalIP if it has one, else its InternalIP. */
 export function lbAddressOf(n: Node): string | undefined {
-  if (!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return undefined;
-  const addrs = n.status.addresses ?? [];
+  if (!isNodeReady(n)) return undefined;
+  const addrs = n.status?.addresses ?? [];
   return addrs.find((a) => a.type === 'ExternalIP')?.address ?? addrs.find((a) => a.type === 'InternalIP')?.address;
 }
 
 /** status.loadBalancer as ServiceLB writes it: every Ready node's address, in order. */
 export function loadBalancerStatus(s: Service, addresses: Iterable<string>): Service['status'] {
   if (!isServiceLb(s)) return { ...(s.status ?? {}), loadBalancer: s.spec?.type === 'LoadBalancer' ? (s.status?.loadBalancer ?? {}) : {} };
-  const ingress = [...new Set(addresses)].sort(compareIP).map((ip) => ({ ip }));
+  const ingress = [...new Set(addresses)].sort(compareIPv4).map((ip) => ({ ip }));
   return { ...(s.status ?? {}), loadBalancer: ingress.length ? { ingress } : {} };
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCidr, parseIPv4 } from '../../shared/cidr.js';
-import { seededRandom } from '../controllers/testing.js';
+import { seededRandom } from '../controllers/testing/cluster.js';
 import { pickAddress, pickPort, pickSubnet } from './allocator.js';
 
 describe('pickAddress', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../shared/pod.js';
 import type { Service, ServiceSpec } from '../../shared/service.js';
-import { belongsInEndpoints, compareIP, endpointsFor, sliceContentsFor, targetPortOn } from './endpoints.js';
+import { belongsInEndpoints, endpointsFor, sliceContentsFor, targetPortOn } from './endpoints.js';
 
 const svc = (spec: ServiceSpec = {}, name = 'web'): Service => ({
   apiVersion: 'v1',
@@ -118,6 +118,5 @@ describe('endpoint computation', () => {
     expect(contents.map((c) => c.endpoints.length)).toEqual([100, 100, 50]);
     expect(contents[0]!.endpoints[9]!.addresses[0]).toBe('10.42.0.9');
     expect(contents[0]!.endpoints[10]!.addresses[0]).toBe('10.42.0.10');
-    expect(compareIP('10.42.1.0', '10.42.0.255')).toBeGreaterThan(0);
   });
 });

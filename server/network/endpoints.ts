@@ -2,10 +2,11 @@
  * A Service's endpoints, computed from its pods as Kubernetes' endpoints and EndpointSlice
  * controllers do: which pods belong, which address and port each offers, and whether it is ready.
  */
+import { compareIPv4 } from '../../shared/cidr.js';
 import type { EndpointSlice, Endpoints } from '../../shared/endpoints.js';
 import type { Pod } from '../../shared/pod.js';
 import type { Service, ServicePort } from '../../shared/service.js';
-import { isPodReady } from '../controllers/pod-ready.js';
+import { isPodReady } from '../../shared/pod.js';
 
 export const serviceNameLabel = 'kubernetes.io/service-name';
 export const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
@@ -76,15 +77,7 @@ function hostnameFor(s: Service, p: Pod): string | undefined {
 }
 
 const targetRef = (p: Pod) => ({ kind: 'Pod', namespace: p.metadata.namespace ?? 'default', name: p.metadata.name!, uid: p.metadata.uid! });
-const byIP = <T extends { ip?: string; addresses?: string[] }>(a: T, b: T) => compareIP(a.ip ?? a.addresses?.[0] ?? '', b.ip ?? b.addresses?.[0] ?? '');
-
-/** Numeric order of dotted quads (text order would put 10.42.0.10 before 10.42.0.9). */
-export function compareIP(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return a.localeCompare(b);
-}
+const byIP = <T extends { ip?: string; addresses?: string[] }>(a: T, b: T) => compareIPv4(a.ip ?? a.addresses?.[0] ?? '', b.ip ?? b.addresses?.[0] ?? '');
 
 /** The labels a Service's Endpoints and slices carry: the Service's own, and "headless" when it is. */
 function copiedLabels(s: Service): Record<string, string> {

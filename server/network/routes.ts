@@ -2,12 +2,12 @@
  * The two cluster messages' contents, built from store objects: every node's pod range (ClusterNetwork)
  * and every Service with its endpoints (ServiceRoute). Pure; the publisher (server/controllers/cluster-network.ts) sends them.
  */
+import { compareIPv4 } from '../../shared/cidr.js';
 import type { ClusterNetwork, ClusterNodeRoute, ServiceEndpoint, ServiceRoute } from '../../shared/cluster-network.js';
 import type { EndpointSlice, Endpoints } from '../../shared/endpoints.js';
 import type { Node } from '../../shared/node.js';
 import type { Service } from '../../shared/service.js';
 import { isServiceLb } from './claims.js';
-import { compareIP } from './endpoints.js';
 import type { NetworkSettings } from './settings.js';
 import { defaultAffinityTimeoutSeconds, typeOf } from './service-spec.js';
 
@@ -76,7 +76,7 @@ export function mergeRouteEndpoints(lists: ServiceEndpoint[][]): ServiceEndpoint
       else byIP.set(e.ip, { ...e, ports: { ...e.ports } });
     }
   }
-  return [...byIP.values()].sort((a, b) => compareIP(a.ip, b.ip));
+  return [...byIP.values()].sort((a, b) => compareIPv4(a.ip, b.ip));
 }
 
 /** A Service and its endpoints as every node routes and resolves it. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKedgeError } from '../../shared/errors.js';
 import type { Service, ServiceSpec } from '../../shared/service.js';
-import { seededRandom } from '../controllers/testing.js';
+import { seededRandom } from '../controllers/testing/cluster.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/types.js';
 import { networkClaims } from './claims.js';
