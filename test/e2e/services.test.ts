@@ -113,7 +113,9 @@ describe.skipIf(skip !== null)(`Services with kubectl${skip ? ` (skipped: ${skip
     expect(out.stdout).toMatch(/\nNAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\n/);
     expect(out.stdout).toMatch(new RegExp(`endpointslice\\.discovery\\.k8s\\.io/web-[a-z0-9]{5}\\s+IPv4\\s+18080\\s+${ip.replaceAll('.', '\\.')}\\s`));
     expect(kubectl(['get', 'svc', '-o', 'wide']).stdout).toMatch(/\nweb\s+ClusterIP\s+\S+\s+<none>\s+80\/TCP\s+\S+\s+app=web\n/);
-    expect(kedge(['get', 'svc'], env).stdout).toMatch(/\nweb\s/);
+    const mine = kedge(['get', 'svc'], env).stdout;
+    expect(mine).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\n/);
+    expect(mine).toMatch(/\nweb\s+ClusterIP\s+10\.43\.\d+\.\d+\s+<none>\s+80\/TCP\s/);
     // Applying the same manifest again keeps what was allocated.
     expect(kubectl(['apply', '-f', file]).stdout).toBe('deployment.apps/web unchanged\nservice/web unchanged\n');
     expect((await c.client.get<Service>('Service', 'default', 'web')).spec?.clusterIP).toBe(svc.spec?.clusterIP);
