@@ -5,6 +5,9 @@ import type { KObject } from './meta.js';
 import { kindByName, resourcePath, type KindInfo } from './kinds.js';
 import { tableMediaType, type IncludeObject, type Table } from './table.js';
 
+/** Methods whose request may be sent twice without changing the outcome. */
+const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
 export interface ClientOptions {
   /** https://host:6443 */
   server: string;
@@ -79,7 +82,7 @@ export function createApiClient(opts: ClientOptions) {
     });
   }
 
-  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
     const url = urlFor(path, opts.dryRun && method !== 'GET' ? { ...ro.query, dryRun: 'All' } : ro.query);
     const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const headers = headersFor('application/json', ro.headers);
@@ -96,7 +99,11 @@ export function createApiClient(opts: ClientOptions) {
         },
       );
       req.on('timeout', () => req.destroy(new KedgeError('Timeout', `${method} ${url.href}: no answer within ${(ro.timeoutMs ?? opts.timeoutMs ?? 30_000) / 1000}s`)));
-      req.on('error', (e) => reject(connectionError(e, url.href, opts.source)));
+      req.on('error', (e) => {
+        // A kept-alive socket the server closed as it was reused: the request never reached it, so an idempotent one is sent again.
+        if (!retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && idempotent.has(method)) resolve(send(method, path, body, ro, true));
+        else reject(connectionError(e, url.href, opts.source));
+      });
       if (payload !== undefined) req.write(payload);
       req.end();
     });
