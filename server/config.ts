@@ -9,8 +9,8 @@ export interface ServerConfig {
   tlsSans: string[];
   nodeName: string;
   disableAgent: boolean;
-  /** Extra agent options for the server's own node (containerd socket, labels). */
-  agent?: { containerdAddress?: string; nodeLabels?: Record<string, string>; dataDir?: string };
+  /** Extra agent options for the server's own node (containerd socket, --node-ip, labels). */
+  agent?: { containerdAddress?: string; nodeIP?: string; nodeLabels?: Record<string, string>; dataDir?: string };
   /** How long pods stay on a NotReady node before eviction unless they tolerate it themselves (default 20 s). */
   podEvictionTimeoutMs?: number;
   /** Pod and service ranges, cluster DNS, NodePort range, backend (default: K3s's). */

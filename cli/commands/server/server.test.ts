@@ -25,7 +25,7 @@ describe('serverConfigFromArgs', () => {
 
   it('takes flags, then KEDGE_* variables', () => {
     const env = { KEDGE_HTTPS_PORT: '7443', KEDGE_TLS_SAN: 'pi.lan,10.0.0.5', KEDGE_DISABLE_AGENT: 'true', KEDGE_NODE_LABELS: 'zone=garage', KEDGE_DATA_DIR: 'state' };
-    const c = cfg(['--mqtt-port=9883', '--node-name', 'edge-1', '--containerd-address', '/run/c.sock', '--agent-data-dir', '/a'], env);
+    const c = cfg(['--mqtt-port=9883', '--node-name', 'edge-1', '--containerd-address', '/run/c.sock', '--agent-data-dir', '/a', '--node-ip', '192.168.1.20'], env);
     expect(c).toMatchObject({
       dataDir: '/srv/state',
       httpsPort: 7443,
@@ -33,7 +33,7 @@ describe('serverConfigFromArgs', () => {
       tlsSans: ['pi.lan', '10.0.0.5'],
       nodeName: 'edge-1',
       disableAgent: true,
-      agent: { containerdAddress: '/run/c.sock', nodeLabels: { [controlPlaneLabel]: 'true', zone: 'garage' }, dataDir: '/a' },
+      agent: { containerdAddress: '/run/c.sock', nodeIP: '192.168.1.20', nodeLabels: { [controlPlaneLabel]: 'true', zone: 'garage' }, dataDir: '/a' },
     });
     expect(cfg(['--https-port', '8443'], env).httpsPort).toBe(8443);
     expect(cfg(['--pod-eviction-timeout', '1m30s']).podEvictionTimeoutMs).toBe(90_000);
@@ -50,6 +50,7 @@ describe('serverConfigFromArgs', () => {
     expect(() => cfg(['--bind-address', 'everywhere'])).toThrow('--bind-address: "everywhere" is not an IP address');
     expect(() => cfg(['--tls-san', 'a b'])).toThrow('--tls-san: "a b" is not a host name or IP');
     expect(() => cfg(['--node-label', 'novalue'])).toThrow('--node-label: "novalue" is not a label');
+    expect(() => cfg([], { KEDGE_NODE_IP: '192.168.1' })).toThrow('KEDGE_NODE_IP: "192.168.1" is not an IPv4 address');
     expect(() => cfg(['extra'])).toThrow('kedge server takes no arguments');
     expect(() => cfg([], { KEDGE_POD_EVICTION_TIMEOUT: '20' })).toThrow('KEDGE_POD_EVICTION_TIMEOUT: "20" is not a duration');
     expect(() => cfg(['--cluster-cidr', '10.42.0.0'])).toThrow('--cluster-cidr: "10.42.0.0" is not an IPv4 range');

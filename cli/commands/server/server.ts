@@ -6,7 +6,7 @@ import { parseNetworkSettings, type NetworkFlag } from '../../../server/network/
 import { boolOption, listOption, sourceOf, stringOption, type FlagSpec, type ParsedArgs } from '../../flags/args.js';
 import type { CliIo, Command } from '../../command.js';
 import { parseDuration } from '../../flags/duration.js';
-import { defaultNodeName, parseLabels, parseNodeName, parsePort } from '../../flags/flag-values.js';
+import { defaultNodeName, parseLabels, parseNodeIP, parseNodeName, parsePort } from '../../flags/flag-values.js';
 import { defaultAgentDataDir, defaultServerDataDir } from '../../flags/paths.js';
 
 export const serverFlags: FlagSpec[] = [
@@ -18,6 +18,7 @@ export const serverFlags: FlagSpec[] = [
   { name: 'node-name', type: 'string', env: 'KEDGE_NODE_NAME', valueName: 'NAME', default: 'host name', description: "Name of the server's own node" },
   { name: 'disable-agent', type: 'boolean', env: 'KEDGE_DISABLE_AGENT', description: 'Do not run workloads on the server' },
   { name: 'containerd-address', type: 'string', env: 'KEDGE_CONTAINERD_ADDRESS', valueName: 'SOCKET', description: "containerd socket for the server's own node (default: the system one, else a private child)" },
+  { name: 'node-ip', type: 'string', env: 'KEDGE_NODE_IP', valueName: 'IP', default: "the default route's interface address", description: "IPv4 address of the server's own node (its InternalIP)" },
   { name: 'node-label', type: 'string', multiple: true, env: 'KEDGE_NODE_LABELS', valueName: 'KEY=VALUE', description: "Label of the server's own node" },
   { name: 'pod-eviction-timeout', type: 'string', env: 'KEDGE_POD_EVICTION_TIMEOUT', valueName: 'DURATION', default: '20s', description: 'How long pods stay on a NotReady node before they are evicted and replaced elsewhere (whole seconds), unless they tolerate it themselves' },
   { name: 'agent-data-dir', type: 'string', env: 'KEDGE_AGENT_DATA_DIR', valueName: 'DIR', default: '/var/lib/kedge/agent (root), ~/.kedge/agent', description: "Data dir of the server's own node (images/ to import lives here)" },
@@ -46,6 +47,7 @@ export function serverConfigFromArgs(args: ParsedArgs, io: Pick<CliIo, 'isRoot' 
   const given = stringOption(args, 'node-name');
   const nodeName = parseNodeName(given ?? defaultNodeName(io.hostname), given ? sourceOf(args, 'node-name') : `host name (pass --node-name)`);
   const containerdAddress = stringOption(args, 'containerd-address');
+  const nodeIP = parseNodeIP(stringOption(args, 'node-ip'), sourceOf(args, 'node-ip'));
   const nodeLabels = { [controlPlaneLabel]: 'true', ...parseLabels(listOption(args, 'node-label'), sourceOf(args, 'node-label')) };
   const agentDataDir = stringOption(args, 'agent-data-dir');
   const evictionText = stringOption(args, 'pod-eviction-timeout');
@@ -63,6 +65,7 @@ export function serverConfigFromArgs(args: ParsedArgs, io: Pick<CliIo, 'isRoot' 
     network,
     agent: {
       ...(containerdAddress ? { containerdAddress } : {}),
+      ...(nodeIP ? { nodeIP } : {}),
       nodeLabels,
       dataDir: path.resolve(io.cwd, agentDataDir ?? (io.isRoot ? defaultAgentDataDir : path.join(io.home, '.kedge', 'agent'))),
     },
@@ -110,6 +113,7 @@ async function startLocalAgent(cfg: ServerConfig, server: { localUrl: string; jo
     nodeName: cfg.nodeName,
     dataDir: cfg.agent?.dataDir ?? defaultAgentDataDir,
     ...(cfg.agent?.containerdAddress ? { containerdAddress: cfg.agent.containerdAddress } : {}),
+    ...(cfg.agent?.nodeIP ? { nodeIP: cfg.agent.nodeIP } : {}),
     nodeLabels: cfg.agent?.nodeLabels ?? {},
     log: (msg: string) => io.err(`[agent] ${msg}\n`),
   });
