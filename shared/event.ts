@@ -29,3 +29,8 @@ export const eventSchema = z
   })
   .describe('An Event reports something that happened to an object: scheduling, image pulls, restarts, failures.');
 export type KEvent = z.infer<typeof eventSchema>;
+
+/** When an event was last seen: lastTimestamp, else firstTimestamp, else its creation. */
+export function eventLastSeen(e: KEvent): string | undefined {
+  return e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+}

@@ -68,3 +68,13 @@ export const conditionSchema = z.object({
   lastUpdateTime: z.string().optional(),
 });
 export type Condition = z.infer<typeof conditionSchema>;
+
+/** The Ready condition of a pod or a node, when it reports one. */
+export function readyConditionOf(o: { status?: { conditions?: Condition[] } }): Condition | undefined {
+  return o.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+/** The owner reference marked controller (metav1.GetControllerOf), if any. */
+export function controllerOf(o: { metadata: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.controller);
+}

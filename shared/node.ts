@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conditionSchema, objectMetaSchema } from './meta.js';
+import { conditionSchema, objectMetaSchema, readyConditionOf } from './meta.js';
 
 export const taintSchema = z.object({
   key: z.string().min(1),
@@ -51,3 +51,19 @@ export const nodeSchema = z
   })
   .describe('A Node is a machine running the kedge agent, which joined the cluster and runs pods.');
 export type Node = z.infer<typeof nodeSchema>;
+
+/** Whether the node's Ready condition is True. */
+export function isNodeReady(node: Node): boolean {
+  return readyConditionOf(node)?.status === 'True';
+}
+
+const roleLabelPrefix = 'node-role.kubernetes.io/';
+
+/** kubectl's ROLES: node-role.kubernetes.io/<role> labels and the kubernetes.io/role label, sorted; "<none>" without any. */
+export function nodeRoles(node: Node): string {
+  const labels = node.metadata.labels ?? {};
+  const roles = new Set<string>();
+  for (const k of Object.keys(labels)) if (k.startsWith(roleLabelPrefix) && k.length > roleLabelPrefix.length) roles.add(k.slice(roleLabelPrefix.length));
+  if (labels['kubernetes.io/role']) roles.add(labels['kubernetes.io/role']);
+  return roles.size ? [...roles].sort().join(',') : '<none>';
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isQuantity } from './quantity.js';
-import { conditionSchema, labelNameSchema, labelsSchema, objectMetaSchema } from './meta.js';
+import { conditionSchema, labelNameSchema, labelsSchema, objectMetaSchema, readyConditionOf } from './meta.js';
 
 const quantity = z.union([z.string().refine(isQuantity, 'must be a quantity such as 250m, 1, 64Mi or 1Gi'), z.number()]);
 const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() });
@@ -218,3 +218,8 @@ export const podTemplateSchema = z.object({
   spec: podSpecSchema.describe('Specification of the pods.'),
 });
 export type PodTemplate = z.infer<typeof podTemplateSchema>;
+
+/** Whether the pod's Ready condition is True (what Services, rollouts and kubectl count as ready). */
+export function isPodReady(pod: Pod): boolean {
+  return readyConditionOf(pod)?.status === 'True';
+}

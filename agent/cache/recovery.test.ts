@@ -7,9 +7,9 @@ import { Aedes } from 'aedes';
 import { desiredStateSchema, type DesiredState } from '../../shared/messages.js';
 import { topics } from '../../shared/topics.js';
 import { formatJoinToken } from '../../shared/token.js';
-import { makeTestPki, type TestPki } from '../join/test-pki.js';
-import { startTestJoinServer } from '../join/test-server.js';
-import { testPod } from '../reconciler/pod-fixtures.js';
+import { makeTestPki, type TestPki } from '../join/testing/pki.js';
+import { startTestJoinServer } from '../join/testing/join-server.js';
+import { testPod } from '../reconciler/testing/pod-fixtures.js';
 import { runAgent } from '../run.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createDesiredCache } from './desired.js';
@@ -89,7 +89,8 @@ describe('a corrupt or truncated desired-state cache', () => {
     const logs: string[] = [];
     const agent = await runAgent(
       { server: server.url, token: formatJoinToken(pki.caPem, 'abcdefghijklmnop0123'), nodeName: 'edge-1', dataDir, nodeLabels: {}, heartbeatMs: 1000, log: (m) => logs.push(m) },
-      { driver },
+      // The fake runtime runs no real containers: pods on the node's network.
+      { driver, podNetwork: null },
     );
     cleanups.push(() => agent.stop());
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../shared/pod.js';
 import type { ProbeOutcome } from './check.js';
-import { createFakeTimers } from './fake-timers.js';
+import { createFakeTimers } from './testing/fake-timers.js';
 import { createProber, type ProbeTarget } from './prober.js';
 import type { ProbeAction } from './spec.js';
 

@@ -6,7 +6,7 @@ import type { PodEvent } from '../events/types.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createReconciler } from './loop.js';
 import { noPodRangeMessage } from './network.js';
-import { testLoopOptions, testPod } from './pod-fixtures.js';
+import { testLoopOptions, testPod } from './testing/pod-fixtures.js';
 
 const busybox = 'docker.io/library/busybox:1.36';
 const facts: PodNetworkFacts = { nodeName: 'edge-1', nodeIPs: ['192.168.1.5'], internalIP: '192.168.1.5', podCIDR: '10.42.3.0/24', bridge: 'kedge0', mtu: 1500, clusterDNS: '10.43.0.10', clusterDomain: 'cluster.local' };

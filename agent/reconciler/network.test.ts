@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PodStatus } from '../../shared/pod.js';
 import { containerLabels, type ContainerInfo } from '../runtime/driver.js';
 import { localPods, networksToRelease, networkWork, podFinished, type PodPlacement } from './network.js';
-import { testPod } from './pod-fixtures.js';
+import { testPod } from './testing/pod-fixtures.js';
 import { createRuntimeState } from './state.js';
 
 const container = (uid: string, status: 'running' | 'stopped' | null = 'running', node = 'edge-1'): ContainerInfo => ({

@@ -1,4 +1,5 @@
 /** How the reconciler places pods on the node's networks, and what it tells the Service rules and the DNS. Pure. */
+import { readyConditionOf } from '../../shared/meta.js';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { HostPort, LocalPod } from '../network/types.js';
 import type { HostNetworkFiles, PodAttachment } from '../network/pod/types.js';
@@ -108,7 +109,7 @@ export function localPods(pods: readonly PlacedPod[]): LocalPod[] {
   const out: LocalPod[] = [];
   for (const { pod, status, placement } of pods) {
     if (placement?.type !== 'pod') continue;
-    const ready = !pod.metadata.deletionTimestamp && status.phase === 'Running' && status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+    const ready = !pod.metadata.deletionTimestamp && status.phase === 'Running' && readyConditionOf({ status })?.status === 'True';
     out.push({ uid: podUid(pod), namespace: podNamespace(pod), name: podName(pod), ip: placement.attachment.ip, ready, hostPorts: hostPorts(pod) });
   }
   return out;

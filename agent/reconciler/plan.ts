@@ -26,7 +26,7 @@ export type Action =
 const defaultGraceSeconds = 30;
 
 /**
- * Desired pods vs the runtime's containers → what to do, as plain data (STYLE rule 3). Pure: the
+ * Desired pods vs the runtime's containers → what to do, as plain data the loop applies. Pure: the
  * clock, the remembered state and the image presence (state.present) are inputs. Containers of
  * other nodes (another agent sharing this containerd) are never touched.
  */

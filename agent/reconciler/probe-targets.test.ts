@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containerLabels, type ContainerInfo } from '../runtime/driver.js';
 import type { PodPlacement } from './network.js';
-import { testPod } from './pod-fixtures.js';
+import { testPod } from './testing/pod-fixtures.js';
 import { probeTargets } from './probe-targets.js';
 import { createRuntimeState } from './state.js';
 

@@ -1,4 +1,4 @@
-/** The one interface between the agent and a container runtime (STYLE.md rule 4). */
+/** The one interface between the agent and a container runtime: ctr/ implements it, fake/ stands in for tests. */
 
 /** A bind mount from the node into the container. */
 export interface Mount {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminToken, testApi } from './test-fixtures.js';
+import { adminToken, testApi } from './testing/fixtures.js';
 
 const accessReviews = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { kinds } from '../../shared/kinds.js';
 import type { KObject } from '../../shared/meta.js';
 import type { Store, StoreEvent } from '../store/types.js';
-import { deploymentManifest, podManifest, testApi } from './test-fixtures.js';
+import { deploymentManifest, podManifest, testApi } from './testing/fixtures.js';
 
 const deployments = '/apis/apps/v1/namespaces/default/deployments';
 const configmaps = '/api/v1/namespaces/default/configmaps';

@@ -5,7 +5,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../cache/atomic-file.js';
+import { writeFileAtomic } from '../../../shared/atomic-file.js';
 
 const pluginConfSchema = z.looseObject({ type: z.string() });
 const networkListSchema = z.object({ cniVersion: z.string(), name: z.string(), plugins: z.array(pluginConfSchema) });

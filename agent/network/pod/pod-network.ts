@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KedgeError } from '../../../shared/errors.js';
 import type { Pod } from '../../../shared/pod.js';
-import { writeFileAtomic } from '../../cache/atomic-file.js';
+import { writeFileAtomic } from '../../../shared/atomic-file.js';
 import { cidrContains, loopbackList, podNetworkList, releaseLeaseConfig } from './cni/config.js';
 import { defaultExec, type CniRuntime, type Exec } from './cni/invoke.js';
 import { createCni, type NetworkList } from './cni/network-list.js';
