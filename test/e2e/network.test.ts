@@ -78,7 +78,7 @@ spec:
       image: busybox:test
       volumeMounts: [{ name: out, mountPath: /out }]
       # One line per second: who answered http://web/ (or the error), and what DNS said.
-      command: ["sh", "-c", "while true; do echo \\"$(timeout 3 wget -qO- http://web/ 2>&1 | head -c 100) | $(nslookup web 2>&1 | tail -n 2 | head -c 100)\\" >> /out/log; sleep 1; done"]
+      command: ["sh", "-c", "while true; do echo \\"$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc web 80 2>&1 | tail -n 1 | head -c 100) | $(nslookup web 2>&1 | tail -n 2 | tr '\\n' ' ' | head -c 100)\\" >> /out/log; sleep 1; done"]
 `;
 
 describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -98,7 +98,8 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   const startAgent = (n: LanNode) => {
-    const p = supervise(spawn('ip', ['netns', 'exec', n.ns, process.execPath, kedgeBin, 'agent', ...agentArgs.get(n.name)!], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    // nsenter, not `ip netns exec`: the pods' namespace mounts must be visible to containerd (same mount namespace).
+    const p = supervise(spawn('nsenter', [`--net=/run/netns/${n.ns}`, process.execPath, kedgeBin, 'agent', ...agentArgs.get(n.name)!], { stdio: ['ignore', 'pipe', 'pipe'] }));
     agents.set(n.name, p);
     return p;
   };
@@ -184,9 +185,9 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     expect([...nodes].sort(), lines.join('\n')).toEqual([nodeA.name, nodeB.name].sort());
     const svc = await s.client.get<Service>('Service', 'default', 'web');
     expect(lines.some((l) => l.includes(svc.spec!.clusterIP!)), 'nslookup web answers the ClusterIP').toBe(true);
-    const fqdn = kubectl(['exec', 'client', '--', 'timeout', '5', 'wget', '-qO-', 'http://web.default.svc.cluster.local/']);
+    const fqdn = kubectl(['exec', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 5 nc web.default.svc.cluster.local 80 | tail -n 1`]);
     expect(fqdn.code, fqdn.stderr).toBe(0);
-    expect(names.has(fqdn.stdout.trim())).toBe(true);
+    expect(names.has(fqdn.stdout.trim()), fqdn.stdout).toBe(true);
   });
 
   it('NodePort and LoadBalancer answer on each node address', async () => {
@@ -204,7 +205,7 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     expect(kubectl(['scale', 'deploy/web-a', 'deploy/web-b', '--replicas=0']).code).toBe(0);
     await waitFor('no web pods', async () => (await pods('app=web')).length === 0, 60_000);
     const started = Date.now();
-    const r = kubectl(['exec', 'client', '--', 'timeout', '5', 'wget', '-qO-', 'http://web/']);
+    const r = kubectl(['exec', 'client', '--', 'sh', '-c', 'timeout 5 nc web 80 </dev/null']);
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/refused/i);
     expect(Date.now() - started).toBeLessThan(4000);
@@ -240,7 +241,7 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     for (const n of lan.nodes) {
       const p = lan.exec(n, ['busybox', 'ping', '-c', '2', '-W', '1', '10.42.250.7']);
       expect(p.code).not.toBe(0);
-      const w = lan.exec(n, ['timeout', '5', 'busybox', 'wget', '-qO-', 'http://10.43.250.250/']);
+      const w = lan.exec(n, ['timeout', '5', 'busybox', 'nc', '10.43.250.250', '80'], 10_000);
       expect(w.code).not.toBe(0);
     }
     expect(lan.sinkPackets('10.42.0.0/16')).toBe(before42);

@@ -44,7 +44,8 @@ export const podNetworkScenario: Scenario = {
       ctx.scope.defer(`containerd of ${n.name}`, () => cd.cleanup());
       containerds.set(n.name, cd.address);
       const args = [...rt.args, 'agent', '--server', server.url, '--token', server.joinToken, '--node-name', n.name, '--node-ip', n.address, '--data-dir', agentDir, '--containerd-address', cd.address];
-      const proc = supervise(spawn('ip', ['netns', 'exec', n.ns, rt.file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }), { keepBytes: 64 * 1024 });
+      // nsenter, not `ip netns exec`: the pods' namespace mounts must be visible to containerd.
+      const proc = supervise(spawn('nsenter', [`--net=/run/netns/${n.ns}`, rt.file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }), { keepBytes: 64 * 1024 });
       ctx.scope.defer(`kedge agent ${n.name}`, () => proc.stop());
     }
     for (const n of lan.nodes) await waitFor(`node ${n.name} Ready`, () => nodeReady(server.client, n.name), 60_000);
@@ -108,8 +109,8 @@ export const podNetworkScenario: Scenario = {
     // The host's busybox inside the client pod's network namespace: the same path as the pod's own traffic.
     const stream = (ip: string) => {
       const t0 = performance.now();
-      const r = spawnSync('nsenter', ['-t', String(clientPid), '-n', 'busybox', 'wget', '-q', '-O', '/dev/null', `http://${ip}/big`], { encoding: 'utf8', timeout: 120_000 });
-      if (r.status !== 0) throw new Error(`wget from the client pod to ${ip}: ${r.stderr || r.error?.message}`);
+      const r = spawnSync('nsenter', ['-t', String(clientPid), '-n', 'sh', '-c', `printf 'GET /big HTTP/1.0\\r\\n\\r\\n' | busybox nc ${ip} 80 | wc -c`], { encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0 || Number(r.stdout.trim()) < streamMiB * 1048576) throw new Error(`a stream from the client pod to ${ip}: ${r.stdout} ${r.stderr || r.error?.message}`);
       return (streamMiB * 8) / ((performance.now() - t0) / 1000);
     };
     await waitFor('the ClusterIP answering', () => {
