@@ -13,6 +13,7 @@ import { supervise } from '../fixtures/child.js';
 import { startTestContainerd, type TestContainerd } from '../fixtures/containerd.js';
 import { buildTestImage } from '../fixtures/image.js';
 import { e2eSkipReason, kedgeBin, tempDir, waitFor, type Proc } from './cluster.js';
+import { releasePodNamespaces } from '../fixtures/node-network.js';
 import { createLan, lanUnavailable, type Lan, type LanNode } from '../fixtures/lan.js';
 import { startServerOnly, type ServerOnly } from './server-only.js';
 
@@ -78,7 +79,7 @@ spec:
       image: busybox:test
       volumeMounts: [{ name: out, mountPath: /out }]
       # One line per second: who answered http://web/ (or the error), and what DNS said.
-      command: ["sh", "-c", "while true; do echo \\"$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc web 80 2>&1 | tail -n 1 | head -c 100) | $(nslookup web 2>&1 | tail -n 2 | tr '\\n' ' ' | head -c 100)\\" >> /out/log; sleep 1; done"]
+      command: ["sh", "-c", "while true; do echo \\"$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc web 80 2>&1 | tail -n 1 | head -c 100) | $(nslookup web.default.svc.cluster.local 2>&1 | tail -n 2 | tr '\\n' ' ' | head -c 100)\\" >> /out/log; sleep 1; done"]
 `;
 
 describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -94,7 +95,7 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
   let kubeEnv: Record<string, string>;
 
   const kubectl = (args: string[], input?: string) => {
-    const r = spawnSync(kubectlBin, ['--cache-dir', join(dir, 'kube-cache'), ...args], { env: { ...process.env, ...kubeEnv }, encoding: 'utf8', input, timeout: 90_000 });
+    const r = spawnSync(kubectlBin, ['--cache-dir', join(dir, 'kube-cache'), '--server', s.url, ...args], { env: { ...process.env, ...kubeEnv }, encoding: 'utf8', input, timeout: 90_000 });
     return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   const startAgent = (n: LanNode) => {
@@ -153,7 +154,8 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     for (const a of agents.values()) await a.stop();
     await s?.proc.stop();
     for (const cd of containerds.values()) await cd.cleanup();
-    // The agents leave routes and rules behind on purpose (edge autonomy): they go with the namespaces.
+    // The agents leave their pods' namespaces, routes and rules behind on purpose (edge autonomy).
+    releasePodNamespaces(lan?.nodes.map((n) => n.name) ?? []);
     lan?.remove();
     if (!process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
   });
@@ -184,7 +186,7 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     const nodes = new Set(answered.map((a) => names.get(a)).filter(Boolean));
     expect([...nodes].sort(), lines.join('\n')).toEqual([nodeA.name, nodeB.name].sort());
     const svc = await s.client.get<Service>('Service', 'default', 'web');
-    expect(lines.some((l) => l.includes(svc.spec!.clusterIP!)), 'nslookup web answers the ClusterIP').toBe(true);
+    expect(lines.some((l) => l.includes(svc.spec!.clusterIP!)), `nslookup answers the ClusterIP\n${lines.join('\n')}`).toBe(true);
     const fqdn = kubectl(['exec', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 5 nc web.default.svc.cluster.local 80 | tail -n 1`]);
     expect(fqdn.code, fqdn.stderr).toBe(0);
     expect(names.has(fqdn.stdout.trim()), fqdn.stdout).toBe(true);

@@ -10,6 +10,7 @@ import type { Pod } from '../../../shared/pod.js';
 import type { Service } from '../../../shared/service.js';
 import { supervise } from '../../fixtures/child.js';
 import { startTestContainerd } from '../../fixtures/containerd.js';
+import { releasePodNamespaces } from '../../fixtures/node-network.js';
 import { createLan, lanUnavailable, type LanNode } from '../../fixtures/lan.js';
 import type { Scenario } from '../context.js';
 import { containerdUnavailable } from '../containerd.js';
@@ -32,6 +33,7 @@ export const podNetworkScenario: Scenario = {
     const base = join(ctx.workDir, 'pod-network');
     const lan = createLan('bnet', ['bnet-a', 'bnet-b']);
     ctx.scope.defer('test LAN', () => lan.remove());
+    ctx.scope.defer('pod namespaces', () => releasePodNamespaces(lan.nodes.map((n) => n.name)));
     const [a, b] = lan.nodes as [LanNode, LanNode];
     const server = await startServer({ runtime: rt, dataDir: join(base, 'server'), disableAgent: true, bindAddress: lan.hostAddress, extraArgs: ['--tls-san', lan.hostAddress] }, ctx.scope);
     const ctrd = await ctx.containerd();
