@@ -79,7 +79,7 @@ spec:
       image: busybox:test
       volumeMounts: [{ name: out, mountPath: /out }]
       # One line per second: who answered http://web/ (or the error), and what DNS said.
-      command: ["sh", "-c", "while true; do echo \\"$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc web 80 2>&1 | tail -n 1 | head -c 100) | $(nslookup web.default.svc.cluster.local 2>&1 | tail -n 2 | tr '\\n' ' ' | head -c 100)\\" >> /out/log; sleep 1; done"]
+      command: ["sh", "-c", "while true; do echo \\"$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 3 nc web 80 2>&1 | tail -n 1 | head -c 100) | $(nslookup web.default.svc.cluster.local 2>&1 | tr '\\n' ' ' | head -c 300)\\" >> /out/log; sleep 1; done"]
 `;
 
 describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip ? ` (skipped: ${skip})` : ''}`, () => {
