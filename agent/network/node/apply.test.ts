@@ -17,7 +17,7 @@ describe('applying the node network', () => {
       'ip -batch -',
       'bridge -batch -',
     ]);
-    expect(tools.sysctls).toEqual({ 'net.ipv4.ip_forward': '1' });
+    expect(tools.sysctls).toEqual({ 'net.ipv4.ip_forward': '1', 'net.bridge.bridge-nf-call-iptables': '1' });
   });
 
   it('makes the service device a bridge without ports on a kernel without dummy devices', async () => {

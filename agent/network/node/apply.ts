@@ -4,7 +4,7 @@ import { createLinkArgs, isEmpty, planChanges } from './changes.js';
 import { routeProtocol, vxlanDevice } from './devices.js';
 import { nodeNetworkFacts } from './facts.js';
 import { connectedSubnets, mtuOf, parseFdb, parseLinks, parseNeighbours, parseRoutes } from './host-state.js';
-import { planRoutes, type PlannedLink } from './plan.js';
+import { bridgeNetfilterSysctl, planRoutes, type PlannedLink } from './plan.js';
 import type { NetTools } from './tools.js';
 
 export interface ApplyNodeNetworkOptions {
@@ -58,7 +58,10 @@ export async function applyNodeNetwork(network: ClusterNetwork, o: ApplyNodeNetw
     fdb: tunnel ? parseFdb(await tools.run('bridge', ['-j', 'fdb', 'show', 'dev', vxlanDevice])) : [],
   };
   const changes = planChanges(plan, host);
-  for (const [key, value] of Object.entries(plan.sysctls)) await tools.sysctl(key, value);
+  for (const [key, value] of Object.entries(plan.sysctls)) {
+    if (key !== bridgeNetfilterSysctl) await tools.sysctl(key, value);
+    else await tools.sysctl(key, value).catch((e: Error) => warnings.push(`${e.message}; pods reaching a pod of the same node through a Service need it (load the br_netfilter module)`));
+  }
   if (isEmpty(changes)) return { facts, warnings };
 
   if (changes.remove.length) await tools.run('ip', ['-batch', '-'], `${changes.remove.join('\n')}\n`);

@@ -20,7 +20,7 @@ describe('planRoutes', () => {
     ]);
     expect(plan.neighbours).toEqual([]);
     expect(plan.fdb).toEqual([]);
-    expect(plan.sysctls).toEqual({ 'net.ipv4.ip_forward': '1' });
+    expect(plan.sysctls).toEqual({ 'net.ipv4.ip_forward': '1', 'net.bridge.bridge-nf-call-iptables': '1' });
     expect(plan.warnings).toHaveLength(1);
     expect(plan.warnings[0]).toMatch(/node edge-3: not routed, its address 198\.51\.100\.13 is not on a subnet of this node; host-gw needs all nodes on one L2 segment \(start the server with --network-backend vxlan\)/);
   });

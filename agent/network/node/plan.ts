@@ -69,6 +69,9 @@ function range(text: string, field: string): Ipv4Range {
  * DNS address, a route to every other node's pod range (host-gw: via its InternalIP; vxlan: through
  * the tunnel), `unreachable` for the rest of the cluster range and forwarding on.
  */
+/** Needs br_netfilter; without it only same-node traffic through a Service suffers, so it is a warning. */
+export const bridgeNetfilterSysctl = 'net.bridge.bridge-nf-call-iptables';
+
 export function planRoutes(network: ClusterNetwork, self: RouteSelf, backend: NetworkBackend = network.backend): NodeRoutePlan {
   const { facts } = self;
   const clusterRange = range(network.clusterCIDR, 'clusterCIDR');
@@ -89,7 +92,8 @@ export function planRoutes(network: ClusterNetwork, self: RouteSelf, backend: Ne
     ],
     neighbours: [],
     fdb: [],
-    sysctls: { 'net.ipv4.ip_forward': '1' },
+    // Pods on one bridge reaching each other through a Service: the bridged reply must pass nftables' conntrack.
+    sysctls: { 'net.ipv4.ip_forward': '1', [bridgeNetfilterSysctl]: '1' },
     warnings: [],
   };
   if (backend === 'vxlan') {

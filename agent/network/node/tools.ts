@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { KedgeError } from '../../../shared/errors.js';
 import { describeFailure, runProcess } from '../../runtime/ctr/run-process.js';
@@ -24,6 +25,8 @@ export function hostNetTools(): NetTools {
     run: (tool, args, stdin) => runCommand(tool, args, stdin),
     async sysctl(key, value) {
       const path = `/proc/sys/${key.replaceAll('.', '/')}`;
+      // The bridge sysctls exist once br_netfilter is loaded, as K3s loads it.
+      if (key.startsWith('net.bridge.') && !existsSync(path)) await runProcess('modprobe', ['br_netfilter'], { timeoutMs: 10_000 });
       const now = await readFile(path, 'utf8').catch(() => undefined);
       if (now?.trim() === value) return;
       try {
