@@ -10,6 +10,8 @@ export interface AgentConfig {
   nodeLabels: Record<string, string>;
   /** --node-ip: the node's InternalIP; absent: the default route's interface address, looked up as it changes. */
   nodeIP?: string;
+  /** --disable-pod-network: pods use the node's network; this node programs no routes, Service rules or DNS. */
+  disablePodNetwork?: boolean;
   /** Heartbeat period, default 10 s. */
   heartbeatMs?: number;
   log?: (msg: string) => void;

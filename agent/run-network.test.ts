@@ -83,7 +83,7 @@ describe('runAgent: the node network', () => {
     await until(() => applied(tools.commands).includes('route replace 10.42.2.0/24 via 192.0.2.12 proto 66'));
     expect(applied(tools.commands)).toContain('route replace unreachable 10.42.0.0/16 proto 66');
     expect(applied(tools.commands)).toContain('route replace 10.43.0.0/16 dev kedge-svc src 192.0.2.11 proto 66');
-    expect(tools.sysctls).toEqual({ 'net.ipv4.ip_forward': '1' });
+    expect(tools.sysctls).toEqual({ 'net.ipv4.ip_forward': '1', 'net.bridge.bridge-nf-call-iptables': '1' });
     // The pod waited for its pod range, got an address of it, and is an endpoint the node knows is ready.
     await until(() => router.syncs.some((s) => s.localPods.some((p) => p.name === 'web' && p.ready)));
     expect(pods.calls).toContain('attach uid-web');

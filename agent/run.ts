@@ -137,8 +137,11 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
 
     let session: Session | undefined;
     // Preflight first: a node that cannot run the pod network says what to install before anything starts.
-    const podNetwork =
-      deps.podNetwork === undefined ? await startPodNetwork({ dataDir, nodeName, log, ...(clusterCache.network?.backend === 'vxlan' ? { vxlanRequired: true } : {}) }) : deps.podNetwork;
+    // --disable-pod-network: every pod on the node's own network, and no routes, Service rules or DNS here.
+    const networkOn = !cfg.disablePodNetwork;
+    const podNetwork = !networkOn
+      ? null
+      : deps.podNetwork === undefined ? await startPodNetwork({ dataDir, nodeName, log, ...(clusterCache.network?.backend === 'vxlan' ? { vxlanRequired: true } : {}) }) : deps.podNetwork;
     const netTools = deps.netTools ?? hostNetTools();
     // Routes, Service rules and DNS follow the cluster messages and this node's pods.
     const sync = createClusterSync({
@@ -183,7 +186,7 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       log(`starting from the cached desired state (revision ${cached.revision}, ${cached.pods.length} pods)`);
       reconciler.setDesired(cached.pods, cached);
     }
-    if (clusterCache.network) {
+    if (networkOn && clusterCache.network) {
       log(`node network from the cache (cluster network revision ${clusterCache.network.revision}, services revision ${clusterCache.services?.revision ?? 'none'})`);
       sync.update({ network: clusterCache.network, services: clusterCache.services });
       await sync.idle();
@@ -223,10 +226,10 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       podStatuses: () => reconciler.statuses(),
       onDesired,
       onClusterNetwork: (network) => {
-        if (clusterCache.offerNetwork(network)) sync.update({ network, services: clusterCache.services });
+        if (clusterCache.offerNetwork(network) && networkOn) sync.update({ network, services: clusterCache.services });
       },
       onClusterServices: (services) => {
-        if (clusterCache.offerServices(services)) sync.update({ network: clusterCache.network, services });
+        if (clusterCache.offerServices(services) && networkOn) sync.update({ network: clusterCache.network, services });
       },
       onNotAuthorized: async () => mqttCredentials(await join_()),
       onRpcRequest: (id, payload) => rpc.onRequest(id, payload),

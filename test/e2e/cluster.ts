@@ -124,7 +124,8 @@ export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promi
   return {
     dir, server, serverDataDir, agentDataDir, httpsPort, mqttPort, url, kubeconfig, token, containerdAddress, client, agents,
     startAgent(name: string, extra: string[] = []) {
-      const p = startKedge(['agent', '--server', url, '--token', token, '--node-name', name, '--data-dir', join(dir, name), '--containerd-address', containerdAddress, ...extra]);
+      // Several agents in this one network namespace: only server-0's node runs the pod network here.
+      const p = startKedge(['agent', '--server', url, '--token', token, '--node-name', name, '--data-dir', join(dir, name), '--containerd-address', containerdAddress, '--disable-pod-network', ...extra]);
       agents.set(name, p);
       return p;
     },

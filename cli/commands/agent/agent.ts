@@ -3,7 +3,7 @@ import path from 'node:path';
 import { KedgeError } from '../../../shared/errors.js';
 import { parseJoinToken } from '../../../shared/token.js';
 import type { AgentConfig } from '../../../agent/config.js';
-import { listOption, sourceOf, stringOption, type FlagSpec, type ParsedArgs } from '../../flags/args.js';
+import { boolOption, listOption, sourceOf, stringOption, type FlagSpec, type ParsedArgs } from '../../flags/args.js';
 import type { CliIo, Command } from '../../command.js';
 import { defaultNodeName, parseLabels, parseNodeIP, parseNodeName, parseServerUrl } from '../../flags/flag-values.js';
 import { defaultAgentDataDir } from '../../flags/paths.js';
@@ -16,6 +16,7 @@ export const agentFlags: FlagSpec[] = [
   { name: 'data-dir', type: 'string', env: 'KEDGE_DATA_DIR', valueName: 'DIR', default: defaultAgentDataDir, description: 'State: node password, desired-state cache, logs, images/ to import' },
   { name: 'containerd-address', type: 'string', env: 'KEDGE_CONTAINERD_ADDRESS', valueName: 'SOCKET', description: 'containerd socket (default: the system one, else a private child)' },
   { name: 'node-ip', type: 'string', env: 'KEDGE_NODE_IP', valueName: 'IP', default: "the default route's interface address", description: "IPv4 address of this node (its InternalIP): other nodes' routes to its pods and NodePorts use it" },
+  { name: 'disable-pod-network', type: 'boolean', env: 'KEDGE_DISABLE_POD_NETWORK', description: "Run every pod on the node's own network (as hostNetwork); no pod range routes, Service rules or cluster DNS on this node" },
   { name: 'node-label', type: 'string', multiple: true, env: 'KEDGE_NODE_LABELS', valueName: 'KEY=VALUE', description: 'Label of this node' },
 ];
 
@@ -40,6 +41,7 @@ export function agentConfigFromArgs(
     dataDir: path.resolve(io.cwd, stringOption(args, 'data-dir') ?? defaultAgentDataDir),
     ...(containerdAddress ? { containerdAddress } : {}),
     ...(nodeIP ? { nodeIP } : {}),
+    ...(boolOption(args, 'disable-pod-network') ? { disablePodNetwork: true } : {}),
     nodeLabels: parseLabels(listOption(args, 'node-label'), sourceOf(args, 'node-label')),
   };
 }
