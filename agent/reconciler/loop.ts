@@ -207,15 +207,17 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     let actual = await list();
     if (!actual) return;
     observe(state, desired, actual, now(), o.nodeName);
-    await refreshImages(desired, actual);
+    // Pods being deleted only stop: no images, back-offs or probes for them.
+    const active = desired.filter((p) => !p.metadata.deletionTimestamp);
+    await refreshImages(active, actual);
     const actions = plan(desired, actual, state, now(), ctx());
     if (actions.length) {
       await apply(actions, { driver: o.driver, state, now, log, background, onRemoved, volumes: o.volumes, events });
       actual = (await list()) ?? actual;
       observe(state, desired, actual, now(), o.nodeName);
     }
-    for (const e of backoffEvents(desired, state, now())) events.emit(e);
-    prober.sync(probeTargets(desired, actual, state));
+    for (const e of backoffEvents(active, state, now())) events.emit(e);
+    prober.sync(probeTargets(active, actual, state));
     if (o.volumes) await refreshVolumes({ volumes: o.volumes, desired, actual, sources, keep: new Set([...state.pods.keys(), ...desired.map(podUid)]), log });
     publishStatuses(desired, actual);
     scheduleWake();
