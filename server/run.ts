@@ -5,7 +5,7 @@ import { createApi } from './api/app.js';
 import { execUpgradeHandler } from './api/exec-websocket.js';
 import { createDistribution } from './api/distribution.js';
 import { serveApi } from './api/serve.js';
-import { ensureDefaultNamespace } from './api/namespaces.js';
+import { ensureSystemNamespaces } from './api/namespaces.js';
 import { prepareDataDir } from './bootstrap/data-dir.js';
 import { joinCommand, writeKubeconfig } from './bootstrap/kubeconfig.js';
 import { checkPermissions, ensurePrivateFile, serverPrivatePaths } from './bootstrap/permissions.js';
@@ -47,7 +47,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   ensurePrivateFile(join(cfg.dataDir, 'db', 'state.db')); // SQLite gives -wal and -shm the database's mode
   // Secrets are encrypted in the store layer, so every reader (API, controllers) sees them decrypted and no row holds plaintext.
   const store = openStore(join(cfg.dataDir, 'db', 'state.db'), { codec: createSecretCodec(ensureSecretsKey(cfg.dataDir, { log })) });
-  ensureDefaultNamespace(store);
+  ensureSystemNamespaces(store);
 
   const events = createEventRecorder({ store, log });
   const tracker = createNodeTracker({ store, log, events });

@@ -42,6 +42,10 @@ export const objectMetaSchema = z.object({
   generation: z.number().int().optional(),
   creationTimestamp: z.string().optional(),
   deletionTimestamp: z.string().optional(),
+  /** Seconds the object was given to go when deletionTimestamp was set (pods: to stop their containers). */
+  deletionGracePeriodSeconds: z.number().int().optional(),
+  /** What must happen before a deleted object goes; each is removed by whoever did it. */
+  finalizers: z.array(z.string()).optional(),
   labels: labelsSchema.optional(),
   annotations: z.record(z.string(), z.string()).optional(),
   ownerReferences: z.array(ownerReferenceSchema).optional(),

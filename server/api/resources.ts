@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
+import { deleteObject } from '../deletion/delete.js';
 import { admit } from './admission.js';
+import { deleteResponseBody, readDeleteRequest } from './delete-request.js';
 import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
 import { deleteNamespace } from './namespaces.js';
@@ -39,7 +41,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
         return patch(c, t);
       case 'DELETE':
         if (t.subresource) break;
-        return c.json(view(remove(t)));
+        return remove(c, t);
     }
     throw notAllowed(method, c.req.path, t.subresource ? ['GET', 'PUT', 'PATCH'] : ['GET', 'PUT', 'PATCH', 'DELETE']);
   }
@@ -114,9 +116,13 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     return replace(c, t, serverSideApply(t.info.kind, existing as unknown as Record<string, unknown>, applied));
   }
 
-  function remove(t: ResourceTarget): KObject {
-    if (t.info.kind === 'Namespace') return deleteNamespace(store, t.name!);
-    return store.delete(t.info.kind, t.namespace ?? '', t.name!);
+  /** Graceful as in Kubernetes (server/deletion/): the object while something holds it, else a Status. */
+  async function remove(c: Context, t: ResourceTarget): Promise<Response> {
+    const req = await readDeleteRequest(c);
+    const now = deps.clock ?? (() => new Date());
+    const outcome = t.info.kind === 'Namespace' ? deleteNamespace(store, t.name!, req, now) : deleteObject(store, t.info.kind, t.namespace ?? '', t.name!, req, { now, dryRun: req.dryRun });
+    const body = deleteResponseBody(t.info, outcome);
+    return c.json(body === outcome.object ? view(outcome.object) : body);
   }
 
   app.all('/api/*', handle);

@@ -5,7 +5,9 @@ import { createDeploymentController } from './deployment.js';
 import { createDesiredPublisher, type DesiredPublisherDeps } from './desired.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { createGarbageCollector } from './gc.js';
+import { createNamespaceController } from './namespace.js';
 import { createNodeLifecycleController } from './node-lifecycle.js';
+import { createPodGarbageCollector } from './pod-gc.js';
 import { createReplicaSetController } from './replicaset.js';
 import { createSchedulingController } from './scheduling.js';
 
@@ -31,6 +33,8 @@ export function startControllers(deps: ControllerManagerDeps) {
     replicaset: createReplicaSetController(common),
     daemonset: createDaemonSetController(common),
     gc: createGarbageCollector(common),
+    namespace: createNamespaceController(common),
+    podGc: createPodGarbageCollector(common),
     scheduler: createSchedulingController({ ...common, nodeView: deps.nodeView, podEvictionTimeoutMs: deps.podEvictionTimeoutMs }),
     nodeLifecycle: createNodeLifecycleController({ ...common, podEvictionTimeoutMs: deps.podEvictionTimeoutMs }),
     desired: createDesiredPublisher({ store: deps.store, publish: deps.publish, log: deps.log }),
