@@ -76,7 +76,7 @@ export function createApiClient(opts: ClientOptions) {
     });
   }
 
-  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  function send(method: string, path: string, body: unknown, ro: RequestOptions = {}, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
     const url = urlFor(path, ro.query);
     const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const headers = headersFor('application/json', ro.headers);
@@ -93,7 +93,11 @@ export function createApiClient(opts: ClientOptions) {
         },
       );
       req.on('timeout', () => req.destroy(new KedgeError('Timeout', `${method} ${url.href}: no answer within ${(ro.timeoutMs ?? opts.timeoutMs ?? 30_000) / 1000}s`)));
-      req.on('error', (e) => reject(connectionError(e, url.href, opts.source)));
+      req.on('error', (e) => {
+        // A kept-alive socket the server closed while this process was busy: the GET never arrived, send it again.
+        if (method === 'GET' && !retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') resolve(send(method, path, body, ro, true));
+        else reject(connectionError(e, url.href, opts.source));
+      });
       if (payload !== undefined) req.write(payload);
       req.end();
     });
