@@ -100,6 +100,20 @@ describe('graceful deletion of pods', () => {
     expect(store.get('Pod', 'default', 'orphan')).toBeUndefined();
   });
 
+  it('a pod with a finalizer: once its node has stopped it the grace period is over (0), and it goes with the finalizer', async () => {
+    const { call, json, store } = setup();
+    const p = boundPod('held');
+    await call('POST', pods, { ...p, metadata: { ...p.metadata, finalizers: ['example.com/hold'] } });
+    await json('DELETE', `${pods}/held`);
+    nodeStopped(store, 'held');
+    expect(store.get('Pod', 'default', 'held')?.metadata).toMatchObject({ deletionGracePeriodSeconds: 0, deletionTimestamp: at(0), finalizers: ['example.com/hold'] });
+    const rv = store.get('Pod', 'default', 'held')!.metadata.resourceVersion;
+    nodeStopped(store, 'held'); // the node says so again: nothing changes
+    expect(store.get('Pod', 'default', 'held')!.metadata.resourceVersion).toBe(rv);
+    await call('PATCH', `${pods}/held`, { metadata: { finalizers: null } }, { 'content-type': 'application/merge-patch+json' });
+    expect(store.get('Pod', 'default', 'held')).toBeUndefined();
+  });
+
   it('a finished pod goes at once; dryRun=All says what would happen and changes nothing', async () => {
     const { call, json, store } = setup();
     await call('POST', pods, boundPod('web'));

@@ -28,9 +28,9 @@ function applyEach(store: Store, node: string, report: PodStatusReport, log?: (m
     const after = store.update(next, { subresource: 'status' }).metadata.resourceVersion;
     if (before !== after) written++;
     // The node stopped a pod being deleted: the kubelet's final delete (grace 0); finalizers may still hold it.
-    if (pod.metadata.deletionTimestamp && stopped(next)) {
-      deleteObject(store, 'Pod', p.namespace, p.name, { gracePeriodSeconds: 0 });
-      log?.(`pod ${p.namespace}/${p.name} stopped on node ${node}; deleted`);
+    if (pod.metadata.deletionTimestamp && (pod.metadata.deletionGracePeriodSeconds ?? 0) > 0 && stopped(next)) {
+      const { removed } = deleteObject(store, 'Pod', p.namespace, p.name, { gracePeriodSeconds: 0 });
+      log?.(`pod ${p.namespace}/${p.name} stopped on node ${node}; ${removed ? 'deleted' : 'waiting for its finalizers'}`);
     }
   }
   return written;
