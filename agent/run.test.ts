@@ -10,9 +10,9 @@ import { formatJoinToken } from '../shared/token.js';
 import type { DesiredState, PodStatusReport } from '../shared/messages.js';
 import { runAgent } from './run.js';
 import { createFakeDriver } from './runtime/fake/driver.js';
-import { makeTestPki, type TestPki } from './join/test-pki.js';
-import { startTestJoinServer } from './join/test-server.js';
-import { testPod } from './reconciler/pod-fixtures.js';
+import { makeTestPki, type TestPki } from './join/testing/pki.js';
+import { startTestJoinServer } from './join/testing/join-server.js';
+import { testPod } from './reconciler/testing/pod-fixtures.js';
 
 interface Broker {
   url: string;

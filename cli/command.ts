@@ -1,4 +1,4 @@
-import type { FlagSpec, ParsedArgs } from './args.js';
+import type { FlagSpec, ParsedArgs } from './flags/args.js';
 
 /** What a command may touch of the outside world; tests pass fakes. */
 export interface CliIo {

@@ -1,29 +1,29 @@
 import { KedgeError } from '../shared/errors.js';
-import { parseArgs, renderHelp } from './args.js';
+import { parseArgs, renderHelp } from './flags/args.js';
 import type { CliIo, Command } from './command.js';
 
 /** The command table; modules load lazily so `kedge get` never loads the server's dependencies. */
 export const commands: { name: string; summary: string; load: () => Promise<Command> }[] = [
-  { name: 'server', summary: 'Run the control plane (and a node) on this host', load: async () => (await import('./server.js')).serverCommand },
-  { name: 'agent', summary: 'Join a server as a node', load: async () => (await import('./agent.js')).agentCommand },
-  { name: 'apply', summary: 'Create or update objects from manifests', load: async () => (await import('./apply.js')).applyCommand },
-  { name: 'get', summary: 'List or show objects', load: async () => (await import('./get.js')).getCommand },
-  { name: 'delete', summary: 'Delete objects', load: async () => (await import('./delete.js')).deleteCommand },
-  { name: 'logs', summary: "Print a container's log (-f to follow)", load: async () => (await import('./logs.js')).logsCommand },
-  { name: 'exec', summary: 'Run a command in a container', load: async () => (await import('./exec.js')).execCommand },
-  { name: 'top', summary: 'Show CPU and memory use of nodes', load: async () => (await import('./top.js')).topCommand },
-  { name: 'token', summary: 'Create, list, delete or rotate join tokens', load: async () => (await import('./token.js')).tokenCommand },
-  { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./completion.js')).completionCommand },
-  { name: 'rollout', summary: 'Follow, undo or restart the rollout of a deployment', load: async () => (await import('./rollout.js')).rolloutCommand },
-  { name: 'scale', summary: 'Set the number of replicas of a deployment or replicaset', load: async () => (await import('./scale.js')).scaleCommand },
-  { name: 'describe', summary: 'Show an object in detail with its events', load: async () => (await import('./describe.js')).describeCommand },
-  { name: 'events', summary: 'List events, oldest first', load: async () => (await import('./events.js')).eventsCommand },
-  { name: 'label', summary: 'Set or remove labels on objects', load: async () => (await import('./label.js')).labelCommand },
-  { name: 'cordon', summary: 'Mark nodes unschedulable', load: async () => (await import('./cordon.js')).cordonCommand },
-  { name: 'uncordon', summary: 'Mark nodes schedulable', load: async () => (await import('./cordon.js')).uncordonCommand },
-  { name: 'drain', summary: 'Cordon nodes and move their pods elsewhere', load: async () => (await import('./drain.js')).drainCommand },
-  { name: 'version', summary: 'Print client and server versions', load: async () => (await import('./version.js')).versionCommand },
-  { name: 'kubeconfig', summary: "Print an admin kubeconfig from the server's data dir", load: async () => (await import('./kubeconfig-command.js')).kubeconfigCommand },
+  { name: 'server', summary: 'Run the control plane (and a node) on this host', load: async () => (await import('./commands/server/server.js')).serverCommand },
+  { name: 'agent', summary: 'Join a server as a node', load: async () => (await import('./commands/agent/agent.js')).agentCommand },
+  { name: 'apply', summary: 'Create or update objects from manifests', load: async () => (await import('./commands/apply/apply.js')).applyCommand },
+  { name: 'get', summary: 'List or show objects', load: async () => (await import('./commands/get/get.js')).getCommand },
+  { name: 'delete', summary: 'Delete objects', load: async () => (await import('./commands/delete/delete.js')).deleteCommand },
+  { name: 'logs', summary: "Print a container's log (-f to follow)", load: async () => (await import('./commands/logs/logs.js')).logsCommand },
+  { name: 'exec', summary: 'Run a command in a container', load: async () => (await import('./commands/exec/exec.js')).execCommand },
+  { name: 'top', summary: 'Show CPU and memory use of nodes', load: async () => (await import('./commands/top/top.js')).topCommand },
+  { name: 'token', summary: 'Create, list, delete or rotate join tokens', load: async () => (await import('./commands/token/token.js')).tokenCommand },
+  { name: 'completion', summary: 'Print a bash or zsh completion script', load: async () => (await import('./commands/completion/completion.js')).completionCommand },
+  { name: 'rollout', summary: 'Follow, undo or restart the rollout of a deployment', load: async () => (await import('./commands/rollout/rollout.js')).rolloutCommand },
+  { name: 'scale', summary: 'Set the number of replicas of a deployment or replicaset', load: async () => (await import('./commands/scale/scale.js')).scaleCommand },
+  { name: 'describe', summary: 'Show an object in detail with its events', load: async () => (await import('./commands/describe/describe.js')).describeCommand },
+  { name: 'events', summary: 'List events, oldest first', load: async () => (await import('./commands/events/events.js')).eventsCommand },
+  { name: 'label', summary: 'Set or remove labels on objects', load: async () => (await import('./commands/label/label.js')).labelCommand },
+  { name: 'cordon', summary: 'Mark nodes unschedulable', load: async () => (await import('./commands/node/cordon.js')).cordonCommand },
+  { name: 'uncordon', summary: 'Mark nodes schedulable', load: async () => (await import('./commands/node/cordon.js')).uncordonCommand },
+  { name: 'drain', summary: 'Cordon nodes and move their pods elsewhere', load: async () => (await import('./commands/node/drain.js')).drainCommand },
+  { name: 'version', summary: 'Print client and server versions', load: async () => (await import('./commands/version/version.js')).versionCommand },
+  { name: 'kubeconfig', summary: "Print an admin kubeconfig from the server's data dir", load: async () => (await import('./commands/kubeconfig/kubeconfig-command.js')).kubeconfigCommand },
   { name: 'help', summary: 'Show help for kedge or a command', load: async () => helpCommand },
 ];
 

@@ -36,7 +36,8 @@
 #   - INSTALL_KEDGE_SKIP_START
 #     true: install and enable the service, but do not start it.
 #   - INSTALL_KEDGE_SKIP_CONTAINERD
-#     true: do not install containerd and runc when they are missing.
+#     true: do not install containerd and runc, nor the CNI plugins and nftables of the pod
+#     network, when they are missing.
 #   - INSTALL_KEDGE_SYMLINK
 #     skip: do not link kubectl to kedge (by default the link is made only where no kubectl
 #     exists; kedge's commands take kubectl's syntax: kubectl get, apply, delete, ...).
@@ -345,6 +346,40 @@ install_containerd() {
     fi
 }
 
+# --- the pod network: the CNI plugins (bridge, host-local, loopback) and nft ---
+cni_plugins_present() {
+    for CNI_DIR in /usr/lib/cni /opt/cni/bin /usr/libexec/cni; do
+        [ -x "${CNI_DIR}/bridge" ] && [ -x "${CNI_DIR}/host-local" ] && [ -x "${CNI_DIR}/loopback" ] && return 0
+    done
+    return 1
+}
+
+install_network_packages() {
+    if [ "${INSTALL_KEDGE_SKIP_CONTAINERD}" = true ]; then
+        info "Skipping the CNI plugins and nftables (INSTALL_KEDGE_SKIP_CONTAINERD=true)"
+        return 0
+    fi
+    if cni_plugins_present && command -v nft >/dev/null 2>&1; then
+        info "CNI plugins and nftables already installed"
+        return 0
+    fi
+    info "Installing the CNI plugins and nftables"
+    if command -v apt-get >/dev/null 2>&1; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q containernetworking-plugins nftables
+    elif command -v apk >/dev/null 2>&1; then
+        apk add --no-cache cni-plugins nftables
+    elif command -v dnf >/dev/null 2>&1; then
+        dnf install -y containernetworking-plugins nftables
+    elif command -v zypper >/dev/null 2>&1; then
+        zypper --non-interactive install cni-plugins nftables
+    elif command -v pacman >/dev/null 2>&1; then
+        pacman -S --noconfirm --needed cni-plugins nftables
+    else
+        fatal "the CNI plugins or nft are missing and no known package manager (apt-get, apk, dnf, zypper, pacman) is here: install containernetworking-plugins and nftables, or set INSTALL_KEDGE_SKIP_CONTAINERD=true"
+    fi
+}
+
 # A Raspberry Pi boots without the memory cgroup unless cmdline.txt asks for it.
 check_memory_cgroup() {
     grep -qs 'Raspberry Pi' "${ROOT}/proc/device-tree/model" || return 0
@@ -565,6 +600,15 @@ awk -v d="${AGENT_DATA_DIR}/" -v r="${RUN_STATE}/" 'index($2, d) == 1 || index($
     umount "${M}" 2>/dev/null || umount -l "${M}" 2>/dev/null || true
 done
 rm -rf "${RUN_STATE}"
+
+# 6. Pods' network namespaces (bind mounts under /run/kedge/<node>/network/netns, and the node's own
+#    at .../network/host-netns); the agent frees their addresses at its next start, from its journal.
+#    A test install leaves the host's /run alone.
+if [ -z "${ROOT}" ]; then
+    awk 'index($2, "/run/kedge/") == 1 && (index($2, "/network/netns/") || index($2, "/network/host-netns")) { print $2 }' /proc/self/mounts | while read -r M; do
+        umount "${M}" 2>/dev/null || umount -l "${M}" 2>/dev/null || true
+    done
+fi
 rmdir /run/kedge 2>/dev/null || true
 EOF
     install_file "${TMP_DIR}/killall" "${KILLALL}" 755
@@ -602,7 +646,7 @@ rmdir "${STATE_DIR}" 2>/dev/null || true
 # install under INSTALL_KEDGE_ROOT leaves the host's /run alone.
 [ -n "${ROOT}" ] || rm -rf /run/kedge
 rm -f "${KEDGE_BIN}" "${KILLALL}"
-echo "containerd and runc are system packages and stay installed; remove them with the package manager if nothing else needs them"
+echo "containerd, runc, the CNI plugins and nftables are system packages and stay installed; remove them with the package manager if nothing else needs them"
 rm -f "$0"
 EOF
     install_file "${TMP_DIR}/uninstall" "${UNINSTALL}" 755
@@ -763,6 +807,7 @@ trap 'exit 130' INT TERM
     setup_token
     obtain_binary
     install_containerd
+    install_network_packages
     check_memory_cgroup
     install_binary
     create_symlinks

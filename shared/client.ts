@@ -3,6 +3,7 @@ import http from 'node:http';
 import { KedgeError, fromStatus } from './errors.js';
 import type { KObject } from './meta.js';
 import { kindByName, resourcePath, type KindInfo } from './kinds.js';
+import { tableMediaType, type IncludeObject, type Table } from './table.js';
 
 export interface ClientOptions {
   /** https://host:6443 */
@@ -15,6 +16,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Where these settings came from (kubeconfig file and context), named in connection and 401 errors. */
   source?: string;
+  /** Every write (anything but GET) is a server-side dry run (?dryRun=All): checked and answered, never stored. */
+  dryRun?: boolean;
 }
 
 export interface RequestOptions {
@@ -77,7 +80,7 @@ export function createApiClient(opts: ClientOptions) {
   }
 
   function send(method: string, path: string, body: unknown, ro: RequestOptions = {}, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
-    const url = urlFor(path, ro.query);
+    const url = urlFor(path, opts.dryRun && method !== 'GET' ? { ...ro.query, dryRun: 'All' } : ro.query);
     const payload = ro.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const headers = headersFor('application/json', ro.headers);
     if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
@@ -117,10 +120,13 @@ export function createApiClient(opts: ClientOptions) {
     return parsed as T;
   }
 
-  /** Streams newline-delimited watch events until `stop()` or the server ends the stream. */
-  function watch<T = KObject>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void): { stop: () => void } {
+  /**
+   * Streams newline-delimited watch events until `stop()` or the server ends the stream; with
+   * `accept: tableMediaType` each event's object is a one-row Table.
+   */
+  function watch<T = KObject>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, onEnd?: (err?: Error) => void, o: { accept?: string } = {}): { stop: () => void } {
     const url = urlFor(path, { ...query, watch: '1' });
-    const headers = headersFor('application/json');
+    const headers = headersFor(o.accept ?? 'application/json');
     let stopped = false;
     const req = mod.request(url, { method: 'GET', headers, ca: opts.ca, rejectUnauthorized: !opts.insecure }, (res) => {
       if ((res.statusCode ?? 0) >= 400) {
@@ -188,6 +194,11 @@ export function createApiClient(opts: ClientOptions) {
     },
     get<T = KObject>(kind: string | KindInfo, namespace: string | undefined, name: string) {
       return request<T>('GET', resourcePath(kindOf(kind), namespace, name));
+    },
+    /** The server's printed columns for a list, or for one object with `name`, as kubectl asks for them. */
+    table(kind: string | KindInfo, q: { namespace?: string; name?: string; labelSelector?: string; includeObject?: IncludeObject } = {}) {
+      const query = { labelSelector: q.labelSelector, includeObject: q.includeObject };
+      return request<Table>('GET', resourcePath(kindOf(kind), q.namespace, q.name), undefined, { query, headers: { accept: tableMediaType } });
     },
     create<T extends KObject>(obj: T) {
       return request<T>('POST', resourcePath(kindOf(obj.kind), obj.metadata.namespace ?? 'default'), obj);

@@ -79,10 +79,15 @@ export function toStatus(err: KedgeError): Status {
   };
 }
 
+/** Whether a code received over the wire is one of kedge's (own keys only: "constructor" is not a code). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(statusOf, code);
+}
+
 /** Rebuilds a KedgeError from a Status body received over the wire. */
 export function fromStatus(body: unknown, httpStatus: number): KedgeError {
   const s = body as Partial<Status> | undefined;
-  const code = (s?.reason && s.reason in statusOf ? s.reason : codeForStatus(httpStatus)) as ErrorCode;
+  const code = isErrorCode(s?.reason) ? s.reason : codeForStatus(httpStatus);
   return new KedgeError(code, s?.message ?? `HTTP ${httpStatus}`, { details: s?.details });
 }
 

@@ -11,19 +11,26 @@ export const objectReferenceSchema = z.object({
 });
 
 /** core/v1 Event, as kubectl shows it. */
-export const eventSchema = z.object({
-  apiVersion: z.literal('v1'),
-  kind: z.literal('Event'),
-  metadata: objectMetaSchema,
-  involvedObject: objectReferenceSchema,
-  reason: z.string(),
-  message: z.string(),
-  type: z.enum(['Normal', 'Warning']),
-  source: z.object({ component: z.string().optional(), host: z.string().optional() }).optional(),
-  firstTimestamp: z.string().optional(),
-  lastTimestamp: z.string().optional(),
-  count: z.number().int().optional(),
-  reportingComponent: z.string().optional(),
-  reportingInstance: z.string().optional(),
-});
+export const eventSchema = z
+  .object({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('Event'),
+    metadata: objectMetaSchema,
+    involvedObject: objectReferenceSchema.describe('The object the event is about.'),
+    reason: z.string().describe('Short, machine-readable CamelCase reason, such as Scheduled or BackOff.'),
+    message: z.string().describe('Human-readable description of what happened.'),
+    type: z.enum(['Normal', 'Warning']).describe('Normal or Warning.'),
+    source: z.object({ component: z.string().optional(), host: z.string().optional() }).optional().describe('The component (and node) that reported it.'),
+    firstTimestamp: z.string().optional().describe('When it first happened (RFC 3339, UTC).'),
+    lastTimestamp: z.string().optional().describe('When it last happened (RFC 3339, UTC).'),
+    count: z.number().int().optional().describe('How many times it happened.'),
+    reportingComponent: z.string().optional().describe('The component that reported it, such as deployment-controller.'),
+    reportingInstance: z.string().optional().describe('The instance of that component, such as the node name.'),
+  })
+  .describe('An Event reports something that happened to an object: scheduling, image pulls, restarts, failures.');
 export type KEvent = z.infer<typeof eventSchema>;
+
+/** When an event was last seen: lastTimestamp, else firstTimestamp, else its creation. */
+export function eventLastSeen(e: KEvent): string | undefined {
+  return e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+}

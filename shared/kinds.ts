@@ -38,10 +38,6 @@ export function kindByName(kind: string): KindInfo | undefined {
   return kinds.find((k) => k.kind === kind);
 }
 
-export function kindByPlural(group: string, plural: string): KindInfo | undefined {
-  return kinds.find((k) => k.group === group && k.plural === plural);
-}
-
 /** Resolves what a user types: "pods", "pod", "po", "Pod", "deploy", "deployments.apps". */
 export function resolveKind(word: string): KindInfo | undefined {
   const w = word.toLowerCase().replace(/\.(apps|v1|apps\/v1)$/, '');

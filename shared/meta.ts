@@ -24,31 +24,29 @@ export const labelsSchema = z.record(
 );
 
 export const ownerReferenceSchema = z.object({
-  apiVersion: z.string(),
-  kind: z.string(),
-  name: z.string(),
-  uid: z.string(),
-  controller: z.boolean().optional(),
-  blockOwnerDeletion: z.boolean().optional(),
+  apiVersion: z.string().describe('API version of the owner.'),
+  kind: z.string().describe('Kind of the owner.'),
+  name: z.string().describe('Name of the owner.'),
+  uid: z.string().describe('UID of the owner.'),
+  controller: z.boolean().optional().describe('True when the owner is the managing controller (at most one owner is).'),
+  blockOwnerDeletion: z.boolean().optional().describe('The owner, deleted in the foreground, waits until this object is gone.'),
 });
 export type OwnerReference = z.infer<typeof ownerReferenceSchema>;
 
 export const objectMetaSchema = z.object({
-  name: nameSchema.optional(),
-  generateName: z.string().max(243).optional(),
-  namespace: labelNameSchema.optional(),
-  uid: z.string().optional(),
-  resourceVersion: z.string().optional(),
-  generation: z.number().int().optional(),
-  creationTimestamp: z.string().optional(),
-  deletionTimestamp: z.string().optional(),
-  /** Seconds the object was given to go when deletionTimestamp was set (pods: to stop their containers). */
-  deletionGracePeriodSeconds: z.number().int().optional(),
-  /** What must happen before a deleted object goes; each is removed by whoever did it. */
-  finalizers: z.array(z.string()).optional(),
-  labels: labelsSchema.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-  ownerReferences: z.array(ownerReferenceSchema).optional(),
+  name: nameSchema.optional().describe('Unique among objects of the kind in the namespace (or the cluster, for cluster-scoped kinds); cannot be changed.'),
+  generateName: z.string().max(243).optional().describe('When name is left out, the server makes a unique one from this prefix and 5 random characters.'),
+  namespace: labelNameSchema.optional().describe('The namespace the object lives in, which must exist; cluster-scoped kinds have none.'),
+  uid: z.string().optional().describe('Unique in time and space, set by the server when the object is created. Read-only.'),
+  resourceVersion: z.string().optional().describe('Opaque version the server sets on every change. An update that sends it fails with a Conflict if the object changed since it was read. Read-only.'),
+  generation: z.number().int().optional().describe('Sequence number of the desired state, which the server increments on each change to spec. Read-only.'),
+  creationTimestamp: z.string().optional().describe('When the server created the object (RFC 3339, UTC). Read-only.'),
+  deletionTimestamp: z.string().optional().describe('When the object is being deleted, the time the server set for its deletion (RFC 3339, UTC). Read-only.'),
+  deletionGracePeriodSeconds: z.number().int().optional().describe('Seconds the object was given to go when deletionTimestamp was set (a pod: to stop its containers); only shortened by a later delete. Read-only.'),
+  finalizers: z.array(z.string()).optional().describe('What must happen before the object goes once deleted; it stays, with deletionTimestamp, until each entry is removed by whoever did its work.'),
+  labels: labelsSchema.optional().describe('Key/value pairs that organize and select objects (label selectors).'),
+  annotations: z.record(z.string(), z.string()).optional().describe('Key/value pairs where tools and people keep information; not used to select objects.'),
+  ownerReferences: z.array(ownerReferenceSchema).optional().describe('The objects this one belongs to; when every owner is gone, the garbage collector deletes it.'),
 });
 export type ObjectMeta = z.infer<typeof objectMetaSchema>;
 
@@ -62,13 +60,23 @@ export interface KObject {
 }
 
 export const conditionSchema = z.object({
-  type: z.string(),
-  status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  lastTransitionTime: z.string().optional(),
+  type: z.string().describe('Type of the condition, such as Ready or Available.'),
+  status: z.enum(['True', 'False', 'Unknown']).describe('Status of the condition: True, False or Unknown.'),
+  reason: z.string().optional().describe('Machine-readable, CamelCase reason for the last transition.'),
+  message: z.string().optional().describe('Human-readable details about the last transition.'),
+  lastTransitionTime: z.string().optional().describe('When the status last changed (RFC 3339, UTC).'),
   lastHeartbeatTime: z.string().optional(),
   lastProbeTime: z.string().nullable().optional(),
   lastUpdateTime: z.string().optional(),
 });
 export type Condition = z.infer<typeof conditionSchema>;
+
+/** The Ready condition of a pod or a node, when it reports one. */
+export function readyConditionOf(o: { status?: { conditions?: Condition[] } }): Condition | undefined {
+  return o.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+/** The owner reference marked controller (metav1.GetControllerOf), if any. */
+export function controllerOf(o: { metadata: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.controller);
+}

@@ -29,12 +29,19 @@ export function isQuantity(q: string): boolean {
   return pattern.test(q.trim());
 }
 
-export function formatMemory(bytes: number): string {
-  if (bytes % 2 ** 30 === 0 && bytes >= 2 ** 30) return `${bytes / 2 ** 30}Gi`;
-  if (bytes % 2 ** 20 === 0 && bytes >= 2 ** 20) return `${bytes / 2 ** 20}Mi`;
-  return `${Math.floor(bytes / 2 ** 10)}Ki`;
-}
-
-export function formatCpu(millis: number): string {
-  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
+/** Memory for people, as a node's capacity reads best: 7.8Gi, 512Mi, 15Gi (unparsable text as given). */
+export function humanMemory(q: string): string {
+  let bytes: number;
+  try {
+    bytes = memoryBytes(q);
+  } catch {
+    return q;
+  }
+  const units = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
+  let unit = -1;
+  while (unit + 1 < units.length && bytes >= 1024 ** (unit + 2)) unit++;
+  if (unit < 0) return `${bytes}`;
+  const value = bytes / 1024 ** (unit + 1);
+  const text = value < 10 ? String(Math.round(value * 10) / 10) : String(Math.round(value));
+  return `${text}${units[unit]}`;
 }

@@ -1,5 +1,7 @@
 /** MQTT topic builders. Every node lives under kedge/v1/nodes/{node}/. */
 export const topicRoot = 'kedge/v1/nodes';
+/** Server → every node, retained: what all nodes share (pod ranges, Services). Nodes may only subscribe. */
+export const clusterTopicRoot = 'kedge/v1/cluster';
 
 export type NodeTopicKind = 'status' | 'pods' | 'online' | 'desired' | 'events';
 
@@ -20,6 +22,10 @@ export const topics = {
   rpcRequests: (node: string) => `${topicRoot}/${node}/rpc/req/+`,
   /** node → server: the answers to request `id`. */
   rpcResponse: (node: string, id: string) => `${topicRoot}/${node}/rpc/res/${id}`,
+  /** The network settings and every node's pod range (shared/cluster-network.ts). */
+  clusterNetwork: `${clusterTopicRoot}/network`,
+  /** Every Service with its endpoints (shared/cluster-network.ts). */
+  clusterServices: `${clusterTopicRoot}/services`,
 };
 
 /** Splits a topic into node and kind; null when it is not a kedge node topic. */

@@ -1,8 +1,8 @@
 import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { desiredStateSchema, type DesiredState } from '../../shared/messages.js';
-import { fieldPath } from '../../shared/validate.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { issuesText } from '../../shared/validate.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 
 export interface DesiredCache {
   /** The last good desired state on disk (desired.json, else desired.json.bak), or null. */
@@ -39,7 +39,7 @@ export function createDesiredCache(o: { dataDir: string; log?: (msg: string) => 
     }
     const r = desiredStateSchema.safeParse(json);
     if (!r.success) {
-      const why = r.error.issues.slice(0, 3).map((i) => `${fieldPath(i.path)}: ${i.message}`).join(', ');
+      const why = issuesText(r.error, 3);
       log(`desired-state cache: ${file} is not a valid desired state (${why}); ignoring it`);
       return null;
     }

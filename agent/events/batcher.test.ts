@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeEventsSchema, type NodeEvents } from '../../shared/messages.js';
-import { createFakeTimers } from '../probes/fake-timers.js';
+import { createFakeTimers } from '../probes/testing/fake-timers.js';
 import { createEventBatcher } from './batcher.js';
 import { podEvents } from './wording.js';
 

@@ -22,5 +22,6 @@ export const podEvents = {
   definitionChanged: (pod: Pod, c: string) => normal(pod, c, 'Killing', `Container ${c} definition changed, will be restarted`),
   probeKilling: (pod: Pod, c: string, kind: 'liveness' | 'startup') => normal(pod, c, 'Killing', `Container ${c} failed ${kind} probe, will be restarted`),
   unhealthy: (pod: Pod, c: string, title: string, detail: string) => warning(pod, c, 'Unhealthy', `${title} probe failed: ${detail}`),
+  sandboxFailed: (pod: Pod, error: string) => warning(pod, undefined, 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${error}`),
   backOff: (pod: Pod, c: string) => warning(pod, c, 'BackOff', `Back-off restarting failed container ${c} in pod ${pod.name}_${pod.namespace}(${pod.uid})`),
 };

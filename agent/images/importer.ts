@@ -1,8 +1,9 @@
 /** Air-gap image import: tarballs dropped into a directory are imported once each. */
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeDriver } from '../runtime/driver.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 
 export const imageTarball = /\.(tar|tar\.gz|tgz|tar\.zst)$/i;
 export const importedStateFile = '.imported.json';
@@ -62,9 +63,7 @@ export function createImageImporter(o: ImageImporterOptions): ImageImporter {
   }
 
   async function saveState(): Promise<void> {
-    const tmp = `${statePath}.tmp`;
-    await writeFile(tmp, JSON.stringify(imported, null, 2) + '\n', { mode: 0o644 });
-    await rename(tmp, statePath);
+    await writeFileAtomic(statePath, JSON.stringify(imported, null, 2) + '\n', 0o644);
   }
 
   async function seen(path: string): Promise<Seen | null> {

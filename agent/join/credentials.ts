@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { joinResponseSchema, type JoinResponse } from '../../shared/messages.js';
-import { writeFileAtomic } from '../cache/atomic-file.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 
 export function credentialsPath(dataDir: string): string {
   return join(dataDir, 'credentials.json');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatJoinToken } from '../../shared/token.js';
 import { joinServer } from './join.js';
-import { makeTestPki, type TestPki } from './test-pki.js';
-import { startTestJoinServer, type TestJoinServer } from './test-server.js';
+import { makeTestPki, type TestPki } from './testing/pki.js';
+import { startTestJoinServer, type TestJoinServer } from './testing/join-server.js';
 
 let pki: TestPki;
 const servers: TestJoinServer[] = [];

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { formatJoinToken } from '../../shared/token.js';
 import { isKedgeError } from '../../shared/errors.js';
 import type { JoinResponse } from '../../shared/messages.js';
-import { startTestJoinServer as startServer, type TestJoinServer as FakeServer } from './test-server.js';
+import { startTestJoinServer as startServer, type TestJoinServer as FakeServer } from './testing/join-server.js';
 import { joinServer } from './join.js';
-import { makeTestPki, type TestPki as Pki } from './test-pki.js';
+import { makeTestPki, type TestPki as Pki } from './testing/pki.js';
 
 let pki: Pki;
 const servers: FakeServer[] = [];

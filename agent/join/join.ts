@@ -2,7 +2,7 @@ import { createApiClient } from '../../shared/client.js';
 import { KedgeError, isKedgeError } from '../../shared/errors.js';
 import { joinRequestSchema, joinResponseSchema, type JoinRequest, type JoinResponse } from '../../shared/messages.js';
 import { caHash, parseJoinToken } from '../../shared/token.js';
-import { fieldPath } from '../../shared/validate.js';
+import { fieldPath, issuesText } from '../../shared/validate.js';
 import { credentialsPath, loadCredentials, saveCredentials } from './credentials.js';
 import { loadOrCreateNodePassword } from './password.js';
 
@@ -54,7 +54,7 @@ export async function joinServer(o: JoinOptions): Promise<JoinResult> {
     const body = await trusted.request<unknown>('POST', '/kedge/v1/join', request);
     const parsed = joinResponseSchema.safeParse(body);
     if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`).join(', ');
+      const why = issuesText(parsed.error);
       throw new KedgeError('BadRequest', `the server's join answer is invalid (${why})`);
     }
     response = parsed.data;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
-import { writeFileAtomic } from '../cache/atomic-file.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 
 /**
  * The node password proves this machine is the node that first registered the name.

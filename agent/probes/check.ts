@@ -1,4 +1,4 @@
-/** Runs one probe action: exec through the runtime (`ctr task exec`), HTTP GET or a TCP connect (host networking). */
+/** Runs one probe action: exec through the runtime (`ctr task exec`), HTTP GET or a TCP connect from the node. */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';

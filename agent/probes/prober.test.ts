@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../shared/pod.js';
 import type { ProbeOutcome } from './check.js';
-import { createFakeTimers } from './fake-timers.js';
+import { createFakeTimers } from './testing/fake-timers.js';
 import { createProber, type ProbeTarget } from './prober.js';
 import type { ProbeAction } from './spec.js';
 
@@ -130,5 +130,22 @@ describe('prober', () => {
     await t.advance(0);
     expect(failures).toEqual(['u1-web readiness: readinessProbe of container web.httpGet.port: container web has no port named "http"']);
     prober.stop();
+  });
+});
+
+describe('prober targets', () => {
+  it('connects to the target host (the pod IP) unless the probe names its own', async () => {
+    const seen: string[] = [];
+    const { t, prober } = setup((action) => {
+      if (action.type !== 'exec') seen.push(`${action.type} ${action.host}:${action.port}`);
+      return { ok: true, message: '' };
+    });
+    prober.sync([
+      { ...target({ readinessProbe: { httpGet: { port: 80 } } }, 0, 'a'), host: '10.42.3.7' },
+      { ...target({ readinessProbe: { tcpSocket: { port: 53, host: '10.42.3.9' } } }, 0, 'b'), host: '10.42.3.7' },
+      target({ readinessProbe: { tcpSocket: { port: 22 } } }, 0, 'c'),
+    ]);
+    await t.advance(1);
+    expect(seen.sort()).toEqual(['http 10.42.3.7:80', 'tcp 10.42.3.9:53', 'tcp 127.0.0.1:22']);
   });
 });

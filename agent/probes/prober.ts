@@ -11,6 +11,8 @@ export interface ProbeTarget {
   pod: { namespace: string; name: string; uid: string };
   container: Container;
   startedAt: number;
+  /** Where httpGet and tcpSocket probes connect unless the probe names a host: the pod's IP on the pod network; default 127.0.0.1. */
+  host?: string;
 }
 
 export interface ProberOptions {
@@ -135,7 +137,7 @@ export function createProber(o: ProberOptions): Prober {
     const state: ContainerProbeState = {};
     for (const kind of probeKinds) {
       try {
-        const spec = probeSpec(t.container, kind);
+        const spec = probeSpec(t.container, kind, t.host);
         if (!spec) continue;
         specs[kind] = spec;
       } catch (e) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeTimers } from './fake-timers.js';
+import { createFakeTimers } from './testing/fake-timers.js';
 import { createTimerWheel } from './wheel.js';
 
 describe('timer wheel', () => {

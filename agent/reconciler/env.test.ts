@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { Container } from '../../shared/pod.js';
 import { expandVars, resolveEnv } from './env.js';
-import { testPod } from './pod-fixtures.js';
+import { testPod } from './testing/pod-fixtures.js';
 import { configSources } from './sources.js';
 
 const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { MODE: 'fast', 'bad key': 'x', level: '3' } };

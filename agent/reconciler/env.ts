@@ -7,8 +7,9 @@ import type { ConfigSources } from './sources.js';
 /** What fieldRef may read beyond the pod object itself. */
 export interface FieldContext {
   nodeName: string;
-  /** Host networking: the pod's IP is the node's. */
   hostIP: string;
+  /** The pod's own address on the pod network; absent: host networking, the pod's IP is the node's. */
+  podIP?: string;
 }
 
 /** A missing ConfigMap, Secret or key: the container waits with reason CreateContainerConfigError. */
@@ -35,8 +36,9 @@ function fieldValue(pod: Pod, path: string, f: FieldContext): string {
     case 'spec.nodeName':
       return pod.spec.nodeName ?? f.nodeName;
     case 'status.hostIP':
-    case 'status.podIP':
       return f.hostIP;
+    case 'status.podIP':
+      return f.podIP ?? f.hostIP;
     default:
       throw configError(`fieldRef: unsupported fieldPath "${path}" (supported: metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'], spec.nodeName, status.hostIP, status.podIP)`);
   }

@@ -2,10 +2,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { PodEvent } from '../events/types.js';
-import { createFakeTimers } from '../probes/fake-timers.js';
+import { createFakeTimers } from '../probes/testing/fake-timers.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createReconciler, type PodStatusEntry } from './loop.js';
-import { testLoopOptions, testPod } from './pod-fixtures.js';
+import { testLoopOptions, testPod } from './testing/pod-fixtures.js';
 
 const busybox = 'docker.io/library/busybox:1.36';
 const stops: (() => Promise<void>)[] = [];

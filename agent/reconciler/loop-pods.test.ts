@@ -6,12 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { PodEvent } from '../events/types.js';
 import type { ProbeOutcome } from '../probes/check.js';
-import { createFakeTimers } from '../probes/fake-timers.js';
+import { createFakeTimers } from '../probes/testing/fake-timers.js';
 import type { ProbeAction } from '../probes/spec.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createVolumeManager } from '../volumes/manager.js';
 import { createReconciler } from './loop.js';
-import { testLoopOptions, testPod } from './pod-fixtures.js';
+import { testLoopOptions, testPod } from './testing/pod-fixtures.js';
 
 const busybox = 'docker.io/library/busybox:1.36';
 const cleanup: (() => Promise<void>)[] = [];

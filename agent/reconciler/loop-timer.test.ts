@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createReconciler, type Reconciler } from './loop.js';
-import { testLoopOptions } from './pod-fixtures.js';
+import { testLoopOptions } from './testing/pod-fixtures.js';
 
 const started: Reconciler[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { containerLabels } from '../runtime/driver.js';
 import { createFakeDriver } from '../runtime/fake/driver.js';
 import { createReconciler, type PodStatusEntry } from './loop.js';
 import type { PodRef } from './plan.js';
-import { testLoopOptions, testPod } from './pod-fixtures.js';
+import { testLoopOptions, testPod } from './testing/pod-fixtures.js';
 
 const busybox = 'docker.io/library/busybox:1.36';
 

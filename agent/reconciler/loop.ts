@@ -1,6 +1,8 @@
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { Pod, PodStatus } from '../../shared/pod.js';
 import type { PodStatusReport } from '../../shared/messages.js';
+import type { PodNetwork, PodNetworkFacts } from '../network/pod/types.js';
+import type { LocalPod } from '../network/types.js';
 import { noEvents, type EventSink } from '../events/types.js';
 import { podEvents } from '../events/wording.js';
 import { createProbeCheck, type ProbeCheck } from '../probes/check.js';
@@ -13,6 +15,8 @@ import { apply } from './apply.js';
 import { backoffEvents } from './backoff-events.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
 import { observe } from './observe.js';
+import type { PlacedPod } from './network.js';
+import { createPodNetworking } from './networking.js';
 import { plan, type PodRef } from './plan.js';
 import { configSources, type ConfigSources } from './sources.js';
 import { pullPolicy, tryNormalize } from './spec.js';
@@ -51,6 +55,12 @@ export interface ReconcilerOptions {
   probeCheck?: ProbeCheck;
   /** Timers for probes and for waking up when a back-off ends (tests pass a fake clock). */
   timers?: TimerDeps;
+  /** The pod network; without it every pod runs on the host's network. */
+  podNetwork?: PodNetwork;
+  /** This node's pod range and the cluster DNS; pods on the pod network wait while it is undefined. Call trigger() when it changes. */
+  networkFacts?: () => PodNetworkFacts | undefined;
+  /** The pods on the pod network with their address, readiness and host ports, each time that list changes. */
+  onLocalPodsChanged?: (pods: LocalPod[]) => void;
 }
 
 export interface DesiredConfig {
@@ -68,6 +78,8 @@ export interface Reconciler {
   idle(): Promise<void>;
   /** The status of every desired pod, as last computed. */
   statuses(): PodStatusEntry[];
+  /** The pods on the pod network, as last computed (ready as the agent knows it, not as the server last heard). */
+  localPods(): LocalPod[];
   readonly state: RuntimeState;
   stop(): Promise<void>;
 }
@@ -90,6 +102,9 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     onFailure: (t, kind, message) => events.emit(podEvents.unhealthy(t.pod, t.container.name, probeTitle(kind), message)),
     log,
   });
+  const networking = o.podNetwork
+    ? createPodNetworking({ net: o.podNetwork, facts: () => o.networkFacts?.(), state, nodeName: o.nodeName, now, log, events, background, ...(o.onLocalPodsChanged ? { onLocalPodsChanged: o.onLocalPodsChanged } : {}) })
+    : undefined;
   const ctx = (): StatusContext => ({
     nodeName: o.nodeName,
     normalizeImage: o.normalizeImage,
@@ -97,6 +112,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     hostIP: o.hostIP(),
     sources,
     ...(o.volumes ? { volumeRoots: o.volumes.roots } : {}),
+    ...(networking ? { placement: networking.placement(o.networkFacts?.()) } : {}),
     probeView: (id, startedAt) => prober.view(id, startedAt ?? NaN),
   });
   // null until a desired state is known (cache or server): an agent that knows nothing must not remove anything.
@@ -210,6 +226,8 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     // Pods being deleted only stop: no images, back-offs or probes for them.
     const active = desired.filter((p) => !p.metadata.deletionTimestamp);
     await refreshImages(active, actual);
+    // Attached before planning, so their containers are created in the pod's namespace.
+    await networking?.prepare(desired, actual);
     const actions = plan(desired, actual, state, now(), ctx());
     if (actions.length) {
       await apply(actions, { driver: o.driver, state, now, log, background, onRemoved, volumes: o.volumes, events });
@@ -217,7 +235,9 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       observe(state, desired, actual, now(), o.nodeName);
     }
     for (const e of backoffEvents(active, state, now())) events.emit(e);
-    prober.sync(probeTargets(active, actual, state));
+    const c = ctx();
+    prober.sync(probeTargets(active, actual, state, c.placement));
+    networking?.release(desired, actual);
     if (o.volumes) await refreshVolumes({ volumes: o.volumes, desired, actual, sources, keep: new Set([...state.pods.keys(), ...desired.map(podUid)]), log });
     publishStatuses(desired, actual);
     scheduleWake();
@@ -228,11 +248,13 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     const c = ctx();
     const changed: PodStatusEntry[] = [];
     const next: PodStatusEntry[] = [];
+    const onNetwork: PlacedPod[] = [];
     const t = now();
     for (const pod of desired) {
       const uid = podUid(pod);
       const prev = published.get(uid)?.status ?? pod.status;
       const status = buildPodStatus(pod, byId, state, t, c, prev);
+      onNetwork.push({ pod, status, placement: c.placement?.(pod) });
       const entry = { namespace: podNamespace(pod), name: podName(pod), uid, status };
       next.push(entry);
       const json = JSON.stringify(status);
@@ -242,6 +264,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     for (const uid of published.keys()) if (!desired.some((p) => podUid(p) === uid)) published.delete(uid);
     current = next;
     if (changed.length) o.onStatusChange?.(changed);
+    networking?.publish(onNetwork);
   }
 
   async function run(): Promise<void> {
@@ -299,6 +322,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       }
     },
     statuses: () => current,
+    localPods: () => networking?.localPods() ?? [],
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);

@@ -3,7 +3,7 @@ import { containerLabels, type ContainerInfo } from '../runtime/driver.js';
 import { observe } from './observe.js';
 import { plan } from './plan.js';
 import { createRuntimeState, containerRecord, recordExit } from './state.js';
-import { testPod, testSpecContext } from './pod-fixtures.js';
+import { testPod, testSpecContext } from './testing/pod-fixtures.js';
 
 const ctx = testSpecContext('edge-1');
 const t0 = 1_700_000_000_000;

@@ -28,7 +28,7 @@ export type Action =
 const defaultGraceSeconds = 30;
 
 /**
- * Desired pods vs the runtime's containers → what to do, as plain data (STYLE rule 3). Pure: the
+ * Desired pods vs the runtime's containers → what to do, as plain data the loop applies. Pure: the
  * clock, the remembered state and the image presence (state.present) are inputs. Containers of
  * other nodes (another agent sharing this containerd) are never touched.
  */
@@ -46,6 +46,8 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
       for (const c of pod.spec.containers) wanted.add(containerId(ref.uid, c.name));
       continue;
     }
+    // Not on the pod network yet (no pod range, attach pending or failed): nothing may start.
+    const offNetwork = ctx.placement?.(pod).type === 'waiting';
     // Planned once per pod and only when a container starts: it carries the ConfigMap and Secret content.
     let planned: PlannedVolume[] | undefined;
     const volumes = (): PlannedVolume[] | undefined => {
@@ -80,6 +82,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
           return;
         }
         const status = a.task?.status;
+        if (offNetwork) return;
         if (status === 'created') {
           // Created but never started (the agent died between the two steps).
           actions.push({ type: 'restart', id, logPath: logPathOf(ctx, pod, c.name, rec?.restartCount ?? 0), pod: ref, container: c.name, ...restartVolumes() });
@@ -110,6 +113,7 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
         return;
       }
       if (!present) return; // imagePullPolicy Never: wait for an import
+      if (offNetwork) return; // pulled meanwhile, created once attached
       try {
         const v = volumes();
         actions.push({ type: 'create', spec: buildContainerSpec(pod, index, ctx, rec?.restartCount ?? 0, v), pod: ref, ...(v ? { volumes: v } : {}) });

@@ -1,10 +1,11 @@
 import { cpuMillis, memoryBytes } from '../../shared/quantity.js';
 import type { Container, Pod } from '../../shared/pod.js';
 import { KedgeError } from '../../shared/errors.js';
-import { containerLabels, type ContainerSpec } from '../runtime/driver.js';
+import { containerLabels, type ContainerSpec, type Mount } from '../runtime/driver.js';
 import { containerMounts, type PlannedVolume, type VolumeRoots } from '../volumes/plan.js';
 import { expandVars, resolveEnv } from './env.js';
 import { containerId, podName, podNamespace, podUid } from './ids.js';
+import type { PodPlacement } from './network.js';
 import { noConfigSources, type ConfigSources } from './sources.js';
 
 export interface LogPathParts {
@@ -28,6 +29,8 @@ export interface SpecContext {
   hostIP?: string;
   /** Where pod volumes live; a node without them refuses pods with volumes. */
   volumeRoots?: VolumeRoots;
+  /** Where each pod's containers run; absent: every pod on the host's network (a node without the pod network). */
+  placement?: (pod: Pod) => PodPlacement;
 }
 
 export function logPathOf(ctx: SpecContext, pod: Pod, container: string, restartCount: number): string {
@@ -50,8 +53,13 @@ export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, re
   const uid = podUid(pod);
   const limits = c.resources?.limits;
   const field = `spec.containers[${index}].resources.limits`;
-  const vars = resolveEnv(pod, c, ctx.sources ?? noConfigSources, { nodeName: ctx.nodeName, hostIP: ctx.hostIP ?? '' });
-  const mounts = containerMounts(c, index, volumes);
+  const placement = ctx.placement?.(pod);
+  if (placement?.type === 'waiting') throw new KedgeError('Conflict', `pod ${podNamespace(pod)}/${podName(pod)} is not on the pod network yet: ${placement.message}`);
+  const attachment = placement?.type === 'pod' ? placement.attachment : undefined;
+  const netns = attachment?.netns ?? (placement?.type === 'host' ? placement.files?.netns : undefined);
+  const vars = resolveEnv(pod, c, ctx.sources ?? noConfigSources, { nodeName: ctx.nodeName, hostIP: ctx.hostIP ?? '', ...(attachment ? { podIP: attachment.ip } : {}) });
+  // The pod's own files first, so a volume the pod mounts on the same path wins, as in Kubernetes.
+  const mounts = [...networkMounts(placement), ...containerMounts(c, index, volumes)];
   return {
     id: containerId(uid, c.name),
     image: ctx.normalizeImage(c.image),
@@ -70,7 +78,18 @@ export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, re
     ...(limits?.memory !== undefined ? { memoryLimitBytes: memoryBytes(limits.memory, `${field}.memory`) } : {}),
     ...(limits?.cpu !== undefined ? { cpuLimitMillis: cpuMillis(limits.cpu, `${field}.cpu`) } : {}),
     ...(mounts.length ? { mounts } : {}),
+    ...(netns ? { networkNamespace: netns } : {}),
   };
+}
+
+/** /etc/resolv.conf and /etc/hosts as the agent wrote them for the pod, read-only. */
+function networkMounts(p: PodPlacement | undefined): Mount[] {
+  const files = p?.type === 'pod' ? p.attachment : p?.type === 'host' ? p.files : undefined;
+  if (!files) return [];
+  return [
+    { source: files.resolvConf, destination: '/etc/resolv.conf', readOnly: true },
+    { source: files.hosts, destination: '/etc/hosts', readOnly: true },
+  ];
 }
 
 /** The normalized image, or the reason it is not a valid reference (the normalizer throws). */

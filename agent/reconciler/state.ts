@@ -53,10 +53,12 @@ export interface RuntimeState {
   busy: Set<string>;
   /** Containers being stopped for their pod's deletion: when each gets SIGKILL (ms), so a shorter grace period can cut in. */
   killAt: Map<string, number>;
+  /** Pods whose attach to the pod network failed, by uid: retried with back-off. */
+  network: Map<string, { message: string; retryAt: number; backoffMs: number }>;
 }
 
 export function createRuntimeState(): RuntimeState {
-  return { containers: new Map(), images: new Map(), present: new Set(), pods: new Map(), busy: new Set(), killAt: new Map() };
+  return { containers: new Map(), images: new Map(), present: new Set(), pods: new Map(), busy: new Set(), killAt: new Map(), network: new Map() };
 }
 
 export function containerRecord(state: RuntimeState, id: string): ContainerRecord {
@@ -98,7 +100,7 @@ export function recordExit(state: RuntimeState, exit: { id: string; exitCode: nu
   rec.killMessage = undefined;
 }
 
-/** When the earliest back-off (restart, create or pull retry) after `now` ends; Infinity when none waits. */
+/** When the earliest back-off (restart, create, pull or network retry) after `now` ends; Infinity when none waits. */
 export function nextRetry(state: RuntimeState, now: number): number {
   let at = Infinity;
   for (const rec of state.containers.values()) {
@@ -106,5 +108,6 @@ export function nextRetry(state: RuntimeState, now: number): number {
     if (rec.createError && rec.createError.retryAt > now) at = Math.min(at, rec.createError.retryAt);
   }
   for (const img of state.images.values()) if (img.retryAt !== undefined && img.retryAt > now) at = Math.min(at, img.retryAt);
+  for (const n of state.network.values()) if (n.retryAt > now) at = Math.min(at, n.retryAt);
   return at;
 }

@@ -3,7 +3,7 @@ import { containerLabels, type ContainerInfo, type TaskStatus } from '../runtime
 import type { PodSpec } from '../../shared/pod.js';
 import { createRuntimeState, containerRecord, type RuntimeState } from './state.js';
 import { buildPodStatus } from './status.js';
-import { testPod, testSpecContext } from './pod-fixtures.js';
+import { testPod, testSpecContext } from './testing/pod-fixtures.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const ctx = { ...testSpecContext(), hostIP: '10.0.0.7' };

@@ -56,8 +56,11 @@ function containerStatus(pod: Pod, index: number, actual: ContainerInfo | undefi
     const img = state.images.get(image);
     const present = state.present.has(image);
     let waiting: NonNullable<ContainerState['waiting']> = { reason: 'ContainerCreating' };
+    const placement = ctx.placement?.(pod);
     if (rec?.createError) {
       waiting = { reason: rec.createError.reason, message: rec.createError.message };
+    } else if (placement?.type === 'waiting') {
+      waiting = { reason: 'ContainerCreating', message: placement.message };
     } else if (!present && pullPolicy(c) === 'Never') {
       waiting = { reason: 'ErrImageNeverPull', message: `image ${image} is not on the node and imagePullPolicy is Never; import it into the node's images directory` };
     } else if (!present && img && img.failures > 0 && !img.pulling) {
@@ -110,6 +113,13 @@ function condition(type: string, ok: boolean, now: number, prev: PodStatus | und
   return { type, status, lastTransitionTime, ...(!ok && reason ? { reason } : {}), ...(!ok && message ? { message } : {}) };
 }
 
+/** The pod's own address on the pod network, the node's for hostNetwork pods (as the kubelet reports them), none before it is attached. */
+function podAddress(pod: Pod, ctx: StatusContext): string | undefined {
+  const p = ctx.placement?.(pod);
+  if (!p || p.type === 'host') return ctx.hostIP;
+  return p.type === 'pod' ? p.attachment.ip : undefined;
+}
+
 export interface StatusContext extends SpecContext {
   hostIP: string;
   /** What the probes say about this run (startedAt) of a container; undefined: no probe results. */
@@ -128,6 +138,7 @@ export function buildPodStatus(pod: Pod, actual: ReadonlyMap<string, ContainerIn
   const ready = unready.length === 0;
   const why = phase === 'Succeeded' || phase === 'Failed' ? 'PodCompleted' : 'ContainersNotReady';
   const message = `containers with unready status: [${unready.join(' ')}]`;
+  const podIP = podAddress(pod, ctx);
   const known = state.pods.get(uid)?.startTime;
   const startTime = known !== undefined ? iso(known) : (prev?.startTime ?? iso(now));
   return {
@@ -139,7 +150,7 @@ export function buildPodStatus(pod: Pod, actual: ReadonlyMap<string, ContainerIn
       condition('Ready', ready, now, prev, why, message),
     ],
     hostIP: ctx.hostIP,
-    podIP: ctx.hostIP,
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime,
     containerStatuses: built.map((b) => b.status),
   };

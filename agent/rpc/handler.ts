@@ -1,7 +1,7 @@
 /** The node's side of rpc: validates requests from the server, runs logs and exec, answers in sequence. */
 import { KedgeError } from '../../shared/errors.js';
 import { chunkBytes, rpcIdSchema, rpcRequestSchema, type RpcExecRequest, type RpcLogsRequest, type RpcResponse } from '../../shared/rpc.js';
-import { fieldPath } from '../../shared/validate.js';
+import { issuesText } from '../../shared/validate.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { streamLogs } from './logs.js';
 import { createPacer, type Pacer } from './pacer.js';
@@ -130,7 +130,7 @@ export function createRpcHandler(d: RpcHandlerDeps): RpcHandler {
       }
       const r = rpcRequestSchema.safeParse(json);
       if (!r.success) {
-        const why = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path)}: ${i.message}`).join('; ');
+        const why = issuesText(r.error);
         log(`rpc ${id}: dropped an invalid request (${why})`);
         d.send(id, { type: 'end', seq: 0, error: { code: 'BadRequest', message: `node ${d.nodeName} cannot read the request: ${why}` } });
         return;

@@ -1,4 +1,4 @@
-/** The one interface between the agent and a container runtime (STYLE.md rule 4). */
+/** The one interface between the agent and a container runtime: ctr/ implements it, fake/ stands in for tests. */
 
 /** A bind mount from the node into the container. */
 export interface Mount {
@@ -24,6 +24,8 @@ export interface ContainerSpec {
   cpuLimitMillis?: number;
   /** Pod volumes (configMap, secret, emptyDir, hostPath), fixed when the container is created. */
   mounts?: Mount[];
+  /** The pod's network namespace (a path) shared by its containers; absent: the host's network. */
+  networkNamespace?: string;
 }
 
 export type TaskStatus = 'running' | 'stopped' | 'created' | 'paused' | 'unknown';

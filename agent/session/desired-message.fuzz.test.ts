@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { desiredStateSchema, type DesiredState } from '../../shared/messages.js';
 import { payloads } from '../../test/fixtures/fuzz.js';
-import { testPod } from '../reconciler/pod-fixtures.js';
+import { testPod } from '../reconciler/testing/pod-fixtures.js';
 import { parseDesiredMessage } from './desired-message.js';
 
 const good: DesiredState = {

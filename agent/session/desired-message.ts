@@ -1,5 +1,5 @@
 import { desiredStateSchema, type DesiredState } from '../../shared/messages.js';
-import { fieldPath } from '../../shared/validate.js';
+import { issuesText } from '../../shared/validate.js';
 
 /**
  * Reads a retained desired-state message for `node`: null (with a log line naming the problem) for
@@ -27,7 +27,7 @@ export function parseDesiredMessage(node: string, payload: Buffer, log: (msg: st
     return null;
   }
   if (!r.success) {
-    const why = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path)}: ${i.message}`).join('; ');
+    const why = issuesText(r.error);
     log(`desired state for node ${node} dropped: invalid (${why})`);
     return null;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
-import { testPod } from '../reconciler/pod-fixtures.js';
+import { testPod } from '../reconciler/testing/pod-fixtures.js';
 import { configSources } from '../reconciler/sources.js';
 import { containerMounts, planPodVolumes } from './plan.js';
 

@@ -1,4 +1,4 @@
-/** Pod volumes → host directories, files and bind mounts, as plain data (STYLE rule 3). Pure. */
+/** Pod volumes → host directories, files and bind mounts, as plain data that one small function applies. Pure. */
 import { posix } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
 import type { Container, Pod, Volume } from '../../shared/pod.js';

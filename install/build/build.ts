@@ -10,6 +10,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { KedgeError } from '../../shared/errors.js';
+import { kedgeVersion } from '../../shared/version.js';
 import { binaryName, installScriptAsset, linuxArch } from '../../server/api/distribution.js';
 import { sqliteAddonAsset } from '../../server/store/native-binding.js';
 import { bundleCli } from './bundle.js';
@@ -49,9 +50,9 @@ export async function buildKedge(repoRoot: string, outDir = join(repoRoot, 'dist
     workDir: work,
     out: partial,
   });
-  // A binary that cannot even print its version must not reach dist/.
+  // A binary that cannot even print its version (package.json's, carried in the bundle) must not reach dist/.
   const { stdout } = await run(partial, ['version', '--client'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: work, timeout: 30_000 });
-  if (!stdout.includes('Client Version')) throw new KedgeError('InternalError', `${partial} version --client printed ${JSON.stringify(stdout)}`);
+  if (!stdout.includes(`Client Version: v${kedgeVersion}`)) throw new KedgeError('InternalError', `${partial} version --client printed ${JSON.stringify(stdout)}, not v${kedgeVersion}`);
 
   const binary = join(outDir, name);
   const checksumFile = `${binary}.sha256`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kubeVersion } from '../../shared/version.js';
-import { adminToken, podManifest, testApi } from './test-fixtures.js';
+import { adminToken, podManifest, testApi } from './testing/fixtures.js';
 
 describe('auth', () => {
   it('answers 401 Status without a token or with a wrong one', async () => {
@@ -86,7 +86,7 @@ describe('discovery', () => {
     expect(v.platform).toMatch(/^[a-z0-9]+\/[a-z0-9]+$/);
   });
 
-  it('lists versions, groups and resources from shared/kinds.ts', async () => {
+  it('lists versions, groups and resources from shared/kinds.ts, and the reviews kubectl auth sends', async () => {
     const { call } = testApi();
     expect(await (await call('GET', '/api')).json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const core = await (await call('GET', '/api/v1')).json();
@@ -94,9 +94,21 @@ describe('discovery', () => {
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'pods', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: expect.arrayContaining(['watch', 'patch']) }));
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'nodes', namespaced: false }));
     const groups = await (await call('GET', '/apis')).json();
-    expect(groups).toMatchObject({ kind: 'APIGroupList', groups: [{ name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } }] });
+    expect(groups).toMatchObject({
+      kind: 'APIGroupList',
+      groups: [
+        { name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } },
+        { name: 'authorization.k8s.io', preferredVersion: { groupVersion: 'authorization.k8s.io/v1' } },
+        { name: 'authentication.k8s.io', preferredVersion: { groupVersion: 'authentication.k8s.io/v1' } },
+      ],
+    });
     const apps = await (await call('GET', '/apis/apps/v1')).json();
     expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', shortNames: ['deploy'] }));
     expect((await call('GET', '/apis/batch/v1')).status).toBe(404);
+    const authz = await (await call('GET', '/apis/authorization.k8s.io/v1')).json();
+    expect(authz.resources).toEqual([
+      expect.objectContaining({ name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
+      expect.objectContaining({ name: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview', verbs: ['create'] }),
+    ]);
   });
 });

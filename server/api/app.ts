@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { KedgeError } from '../../shared/errors.js';
+import { accessReviewRoutes } from './access-review.js';
 import { requireAdminToken } from './auth.js';
 import { discoveryRoutes } from './discovery.js';
 import { downloadRoutes } from './download.js';
@@ -41,6 +42,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.route('/', discoveryRoutes());
   app.route('/', openApiRoutes());
   app.route('/', metricsRoutes({ connectedNodes: deps.connectedNodes }));
+  app.route('/', accessReviewRoutes());
   app.route('/', scaleRoutes(deps));
   app.route('/', podLogRoutes(deps));
   app.route('/', podExecRoutes(deps));

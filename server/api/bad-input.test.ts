@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../../shared/kinds.js';
 import { maxBodyBytes } from './app.js';
-import { podManifest, testApi } from './test-fixtures.js';
+import { podManifest, testApi } from './testing/fixtures.js';
 
 const pods = '/api/v1/namespaces/default/pods';
 

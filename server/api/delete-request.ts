@@ -7,15 +7,11 @@ import type { DeleteOutcome } from '../deletion/delete.js';
 import type { DeleteRequest } from '../deletion/plan.js';
 import { jsonDepth, maxJsonDepth } from './json-depth.js';
 
-export interface ParsedDelete extends DeleteRequest {
-  dryRun: boolean;
-}
-
 /**
- * DeleteOptions from the query (gracePeriodSeconds, propagationPolicy, orphanDependents, dryRun) and
- * the body (kubectl sends one on every delete); the body wins, as in Kubernetes.
+ * DeleteOptions from the query (gracePeriodSeconds, propagationPolicy, orphanDependents) and the
+ * body (kubectl sends one on every delete); the body wins, as in Kubernetes. dryRun is dry-run.ts's.
  */
-export async function readDeleteRequest(c: Context): Promise<ParsedDelete> {
+export async function readDeleteRequest(c: Context): Promise<DeleteRequest> {
   const fromQuery = queryOptions(c);
   const text = await c.req.text();
   let body: DeleteOptions = {};
@@ -39,12 +35,10 @@ export async function readDeleteRequest(c: Context): Promise<ParsedDelete> {
     throw invalid('propagationPolicy', 'orphanDependents and propagationPolicy cannot both be set');
   }
   const policy: PropagationPolicy | undefined = o.propagationPolicy ?? (o.orphanDependents === undefined ? undefined : o.orphanDependents ? 'Orphan' : 'Background');
-  for (const d of o.dryRun ?? []) if (d !== 'All') throw invalid('dryRun', `Unsupported value: "${d}": supported values: "All"`);
   return {
     ...(o.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: o.gracePeriodSeconds } : {}),
     ...(policy ? { propagationPolicy: policy } : {}),
     ...(o.preconditions ? { preconditions: o.preconditions } : {}),
-    dryRun: (o.dryRun ?? []).includes('All'),
   };
 }
 
@@ -67,8 +61,6 @@ function queryOptions(c: Context): DeleteOptions {
     if (orphan !== 'true' && orphan !== 'false') throw new KedgeError('BadRequest', `orphanDependents: "${orphan}" is not true or false`);
     out.orphanDependents = orphan === 'true';
   }
-  const dryRun = c.req.queries('dryRun');
-  if (dryRun?.length) out.dryRun = dryRun;
   return out;
 }
 
@@ -85,7 +77,7 @@ const returnsDeletedObject = new Set(['Pod', 'Namespace']);
  * What DELETE answers, as Kubernetes does: the object while something still holds it (grace period,
  * finalizers); once it is gone, a Status naming it (its uid lets kubectl wait for exactly this one).
  */
-export function deleteResponseBody(info: KindInfo, outcome: DeleteOutcome): KObject | Record<string, unknown> {
+export function deleteResponseBody(info: KindInfo, outcome: Pick<DeleteOutcome, 'object' | 'removed'>): KObject | Record<string, unknown> {
   if (!outcome.removed || returnsDeletedObject.has(info.kind)) return outcome.object;
   const m = outcome.object.metadata;
   return {

@@ -4,9 +4,9 @@ import type { KObject } from '../../shared/meta.js';
 import type { Pod } from '../../shared/pod.js';
 import { startControllers } from '../controllers/manager.js';
 import { applyPodStatusReport } from '../nodes/pod-status.js';
-import { makeNode } from '../scheduler/testing.js';
+import { makeNode } from '../scheduler/testing/builders.js';
 import type { Store } from '../store/types.js';
-import { deploymentManifest, eventReader, podManifest, testApi } from './test-fixtures.js';
+import { deploymentManifest, eventReader, podManifest, testApi } from './testing/fixtures.js';
 
 const pods = '/api/v1/namespaces/default/pods';
 const configmaps = '/api/v1/namespaces/default/configmaps';
@@ -120,7 +120,7 @@ describe('graceful deletion of pods', () => {
     const dry = await json('DELETE', `${pods}/web?dryRun=All`);
     expect(dry.body.metadata.deletionTimestamp).toBe(at(30));
     expect(store.get('Pod', 'default', 'web')?.metadata.deletionTimestamp).toBeUndefined();
-    expect((await json('DELETE', `${pods}/web?dryRun=Some`)).status).toBe(422);
+    expect((await json('DELETE', `${pods}/web?dryRun=Some`)).status).toBe(400);
 
     nodeStopped(store, 'web'); // Succeeded, and not being deleted: it stays
     expect(store.get('Pod', 'default', 'web')).toBeDefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregatedVersion } from './discovery.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 const kubectlAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
 
@@ -39,10 +39,12 @@ describe('aggregated discovery', () => {
   it('lists apps on /apis, with the scale subresource kubectl scale looks for', async () => {
     const { call } = testApi();
     const doc = (await (await call('GET', '/apis', undefined, { accept: kubectlAccept })).json()) as Doc;
-    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps']);
+    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'authorization.k8s.io', 'authentication.k8s.io']);
     const deploy = doc.items[0]!.versions[0]!.resources.find((r) => r.resource === 'deployments')!;
     expect(deploy).toMatchObject({ shortNames: ['deploy'], responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' } });
     expect(deploy.subresources).toContainEqual({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+    const review = doc.items[1]!.versions[0]!.resources.find((r) => r.resource === 'selfsubjectaccessreviews')!;
+    expect(review).toMatchObject({ scope: 'Cluster', verbs: ['create'], responseKind: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' }, subresources: [] });
   });
 
   it('falls back to the legacy documents for plain JSON clients', async () => {

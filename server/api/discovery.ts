@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { kinds, type KindInfo } from '../../shared/kinds.js';
 import { kubeVersion } from '../../shared/version.js';
+import { reviewResources } from './access-review.js';
 
 const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -26,15 +27,29 @@ export function subresourcesOf(k: KindInfo): Subresource[] {
   ];
 }
 
+/** A resource as discovery shows it: a stored kind (shared/kinds.ts) or a review, which is only ever created. */
+interface Served extends Pick<KindInfo, 'group' | 'version' | 'kind' | 'plural' | 'singular' | 'shortNames' | 'namespaced'> {
+  verbs: string[];
+  subresources: Subresource[];
+  categories?: string[];
+}
+
+function served(): Served[] {
+  return [
+    ...kinds.map((k) => ({ ...k, verbs, subresources: subresourcesOf(k), ...(inCategoryAll.has(k.kind) ? { categories: ['all'] } : {}) })),
+    ...reviewResources.map((r) => ({ ...r, shortNames: [], namespaced: false, verbs: ['create'], subresources: [] })),
+  ];
+}
+
 /** An APIResourceList for one group/version, as `kubectl api-resources` and discovery clients read it. */
-export function resourceList(groupVersion: string, of: KindInfo[]) {
+export function resourceList(groupVersion: string, of: Served[]) {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion,
     resources: of.flatMap((k) => [
-      { name: k.plural, singularName: k.singular, namespaced: k.namespaced, kind: k.kind, verbs, shortNames: k.shortNames, ...(inCategoryAll.has(k.kind) ? { categories: ['all'] } : {}) },
-      ...subresourcesOf(k).map((s) => ({
+      { name: k.plural, singularName: k.singular, namespaced: k.namespaced, kind: k.kind, verbs: k.verbs, shortNames: k.shortNames, ...(k.categories ? { categories: k.categories } : {}) },
+      ...k.subresources.map((s) => ({
         name: `${k.plural}/${s.name}`,
         singularName: '',
         namespaced: k.namespaced,
@@ -51,7 +66,7 @@ export function resourceList(groupVersion: string, of: KindInfo[]) {
  * group, version and resource in one answer instead of one request per group version.
  */
 export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
-  const of = kinds.filter((k) => (k.group === '') === core);
+  const of = served().filter((k) => (k.group === '') === core);
   const groupNames = [...new Set(of.map((k) => k.group))];
   return {
     kind: 'APIGroupDiscoveryList',
@@ -69,10 +84,10 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
             responseKind: { group: k.group, version: k.version, kind: k.kind },
             scope: k.namespaced ? 'Namespaced' : 'Cluster',
             singularResource: k.singular,
-            verbs,
+            verbs: k.verbs,
             ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
-            ...(inCategoryAll.has(k.kind) ? { categories: ['all'] } : {}),
-            subresources: subresourcesOf(k).map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs })),
+            ...(k.categories ? { categories: k.categories } : {}),
+            subresources: k.subresources.map((s) => ({ subresource: s.name, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs })),
           })),
       })),
     })),
@@ -92,9 +107,10 @@ export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' 
 }
 
 function groups() {
-  const names = [...new Set(kinds.filter((k) => k.group !== '').map((k) => k.group))];
+  const all = served();
+  const names = [...new Set(all.filter((k) => k.group !== '').map((k) => k.group))];
   return names.map((name) => {
-    const versions = [...new Set(kinds.filter((k) => k.group === name).map((k) => k.version))].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+    const versions = [...new Set(all.filter((k) => k.group === name).map((k) => k.version))].map((version) => ({ groupVersion: `${name}/${version}`, version }));
     return { name, versions, preferredVersion: versions[0]! };
   });
 }
@@ -114,7 +130,7 @@ export function versionInfo() {
   };
 }
 
-/** /version, /api, /api/v1, /apis, /apis/{group}, /apis/{group}/{version}: all derived from shared/kinds.ts. */
+/** /version, /api, /api/v1, /apis, /apis/{group}, /apis/{group}/{version}: all derived from shared/kinds.ts and the reviews. */
 export function discoveryRoutes(): Hono {
   const app = new Hono();
   app.get('/version', (c) => c.json(versionInfo()));
@@ -134,7 +150,7 @@ export function discoveryRoutes(): Hono {
   });
   app.get('/apis', (c) => c.json({ kind: 'APIGroupList', apiVersion: 'v1', groups: groups() }));
   app.get('/api/:version', (c, next) => {
-    const of = kinds.filter((k) => k.group === '' && k.version === c.req.param('version'));
+    const of = served().filter((k) => k.group === '' && k.version === c.req.param('version'));
     return of.length ? c.json(resourceList(c.req.param('version'), of)) : next();
   });
   app.get('/apis/:group', (c, next) => {
@@ -143,7 +159,7 @@ export function discoveryRoutes(): Hono {
   });
   app.get('/apis/:group/:version', (c, next) => {
     const { group, version } = c.req.param();
-    const of = kinds.filter((k) => k.group === group && k.version === version);
+    const of = served().filter((k) => k.group === group && k.version === version);
     return of.length ? c.json(resourceList(`${group}/${version}`, of)) : next();
   });
   return app;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDistribution, linuxArch } from './distribution.js';
-import { adminToken, joinToken, testApi } from './test-fixtures.js';
+import { adminToken, joinToken, testApi } from './testing/fixtures.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { KObject } from '../../shared/meta.js';
 import type { RpcRequest } from '../../shared/rpc.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/types.js';
-import { execUpgradeHandler, exitStatus, parseExecUpgrade, wsFrame } from './exec-websocket.js';
+import { execUpgradeHandler, exitStatus, parseExecUpgrade } from './exec-websocket.js';
 
 const token = 'admin-token-0123456789';
 const closers: (() => Promise<void>)[] = [];
@@ -23,11 +25,12 @@ function cluster(): Store {
 }
 
 /** An HTTP server with the upgrade handler, and a raw client that sends one upgrade request and collects what comes back. */
-async function serve(rpcResult: { stdout?: string; stderr?: string; exitCode?: number }) {
+async function serve(rpcResult: { stdout?: string; stderr?: string; exitCode?: number }, hold: Promise<void> = Promise.resolve()) {
   const requests: RpcRequest[] = [];
   const rpc = {
     collect: async (_node: string, req: RpcRequest) => {
       requests.push(req);
+      await hold;
       return { stdout: Buffer.from(rpcResult.stdout ?? ''), stderr: Buffer.from(rpcResult.stderr ?? ''), exitCode: rpcResult.exitCode ?? 0 };
     },
     open: () => {
@@ -43,13 +46,19 @@ async function serve(rpcResult: { stdout?: string; stderr?: string; exitCode?: n
     new Promise<Buffer>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
       const chunks: Buffer[] = [];
-      s.on('data', (d) => chunks.push(d));
+      s.on('data', (d) => {
+        chunks.push(d);
+        // A client ends its side once the server closes (normal closure), which lets the server end the connection.
+        if (Buffer.concat(chunks).includes(normalClosure)) s.end();
+      });
       s.on('close', () => resolve(Buffer.concat(chunks)));
       const lines = [`GET ${path} HTTP/1.1`, 'Host: kedge', 'Connection: Upgrade', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''];
       s.write(lines.join('\r\n'));
     });
-  return { send, requests };
+  return { send, requests, port };
 }
+
+const normalClosure = Buffer.from([0x88, 0x02, 0x03, 0xe8]);
 
 const upgrade = { Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io', Authorization: `Bearer ${token}` };
 
@@ -87,6 +96,39 @@ describe('kubectl exec over WebSocket', () => {
     expect(s.requests[0]).toMatchObject({ op: 'exec', container: 'c', command: ['sh', '-c', 'exit 3'] });
   });
 
+  it('answers pings and reads fragmented client messages while the command runs', async () => {
+    let release!: () => void;
+    const s = await serve({ stdout: 'done\n' }, new Promise<void>((r) => (release = r)));
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/v1/namespaces/default/pods/web/exec?command=ls`, ['v5.channel.k8s.io'], { headers: { authorization: `Bearer ${token}` } });
+    const messages: Buffer[] = [];
+    ws.on('message', (m: Buffer) => messages.push(m));
+    await once(ws, 'open');
+    expect(ws.protocol).toBe('v5.channel.k8s.io');
+    ws.send(Buffer.from([255, 0]), { fin: false });
+    ws.send(Buffer.from([1]), { fin: true });
+    ws.ping();
+    await once(ws, 'pong');
+    release();
+    const [code] = await once(ws, 'close');
+    expect(code).toBe(1000);
+    expect(messages.map((m) => m[0])).toEqual([1, 3]);
+    expect(messages[0]!.subarray(1).toString()).toBe('done\n');
+  });
+
+  it('bounds what a client sends: a message over 64 KiB closes the connection as too big (1009)', async () => {
+    let release!: () => void;
+    const s = await serve({ stdout: 'late' }, new Promise<void>((r) => (release = r)));
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/v1/namespaces/default/pods/web/exec?command=ls`, ['v4.channel.k8s.io'], { headers: { authorization: `Bearer ${token}` } });
+    const messages: Buffer[] = [];
+    ws.on('message', (m: Buffer) => messages.push(m));
+    await once(ws, 'open');
+    ws.send(Buffer.alloc(70_000));
+    const [code] = await once(ws, 'close');
+    expect(code).toBe(1009);
+    release();
+    expect(messages).toEqual([]);
+  });
+
   it('answers refusals as an HTTP Status before any upgrade', async () => {
     const s = await serve({});
     const status = async (path: string, headers: Record<string, string>) => {
@@ -103,12 +145,9 @@ describe('kubectl exec over WebSocket', () => {
   });
 });
 
-describe('exec framing', () => {
-  it('exit statuses and frames are what kubectl reads', () => {
+describe('exec upgrades', () => {
+  it('exit statuses and upgrade checks are what kubectl reads', () => {
     expect(exitStatus(0, ['ls'])).toEqual({ metadata: {}, status: 'Success' });
-    expect([...wsFrame(0x2, Buffer.from('hi'))]).toEqual([0x82, 2, 0x68, 0x69]);
-    expect([...wsFrame(0x2, Buffer.alloc(300)).subarray(0, 4)]).toEqual([0x82, 126, 1, 44]);
-    expect(wsFrame(0x2, Buffer.alloc(70_000)).subarray(0, 10).readBigUInt64BE(2)).toBe(70_000n);
     expect(() => parseExecUpgrade({ url: '/api/v1/namespaces/d/pods/p/exec', headers: { ...lower(upgrade) } }, token)).toThrow('command: give the command');
     expect(() => parseExecUpgrade({ url: '/api/v1/namespaces/d/pods/p/exec?command=ls', headers: { ...lower(upgrade), 'sec-websocket-protocol': 'v1.channel.k8s.io' } }, token)).toThrow(/kedge speaks v5.channel.k8s.io or v4.channel.k8s.io/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFieldSelector } from './field-selector.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 const event = (name: string, pod: string, uid: string) => ({
   apiVersion: 'v1',

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatJoinToken } from '../../shared/token.js';
 import { openStore } from '../store/store.js';
 import { createJoinTokens } from '../tokens/join-tokens.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 const caPem = '-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n';
 const dirs: string[] = [];

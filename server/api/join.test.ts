@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KedgeError } from '../../shared/errors.js';
-import { joinToken, testApi } from './test-fixtures.js';
+import { joinToken, testApi } from './testing/fixtures.js';
 
 const request = { nodeName: 'edge-1', nodePassword: 'p'.repeat(32) };
 const post = (app: ReturnType<typeof testApi>['app'], body: unknown, token?: string) =>

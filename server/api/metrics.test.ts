@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processMemory, prometheusText } from './metrics.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 describe('GET /metrics', () => {
   it('needs the admin token and answers process memory in Prometheus text format', async () => {

@@ -4,10 +4,10 @@ import type { KObject } from '../../shared/meta.js';
 import type { Pod } from '../../shared/pod.js';
 import { startControllers } from '../controllers/manager.js';
 import { applyPodStatusReport } from '../nodes/pod-status.js';
-import { makeNode } from '../scheduler/testing.js';
+import { makeNode } from '../scheduler/testing/builders.js';
 import { openStore } from '../store/store.js';
 import { ensureSystemNamespaces, systemNamespaces } from './namespaces.js';
-import { deploymentManifest, podManifest, testApi } from './test-fixtures.js';
+import { deploymentManifest, podManifest, testApi } from './testing/fixtures.js';
 
 const stops: (() => void)[] = [];
 afterEach(() => stops.splice(0).forEach((s) => s()));

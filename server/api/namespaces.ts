@@ -25,12 +25,11 @@ export function ensureSystemNamespaces(store: Store): void {
  * it goes once nothing is left (at once when nothing inside has to wait). The system namespaces
  * cannot be deleted (Kubernetes' NamespaceLifecycle admission).
  */
-export function deleteNamespace(store: Store, name: string, req: DeleteRequest & { dryRun?: boolean }, now: () => Date = () => new Date()): DeleteOutcome {
+export function deleteNamespace(store: Store, name: string, req: DeleteRequest, now: () => Date = () => new Date()): DeleteOutcome {
   if ((systemNamespaces as readonly string[]).includes(name)) {
     throw new KedgeError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { details: { kind: 'namespaces', name } });
   }
-  const outcome = deleteObject(store, 'Namespace', '', name, req, { now, dryRun: req.dryRun });
-  if (req.dryRun) return outcome;
+  const outcome = deleteObject(store, 'Namespace', '', name, req, { now });
   removeNamespaceContents(store, name, now);
   const after = store.get('Namespace', '', name);
   return after ? { ...outcome, object: after } : { ...outcome, removed: true };

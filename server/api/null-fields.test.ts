@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withoutNullFields } from './null-fields.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 describe('null fields', () => {
   it('drops null object fields at any depth, keeps list elements', () => {

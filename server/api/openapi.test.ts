@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../../shared/kinds.js';
 import { emptyOpenApiV2Protobuf, openApiV3Document } from './openapi.js';
-import { testApi } from './test-fixtures.js';
+import { schemaName } from './openapi-schemas.js';
+import { testApi } from './testing/fixtures.js';
 
+interface Schema {
+  description?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  'x-kubernetes-group-version-kind'?: unknown;
+  [k: string]: unknown;
+}
 type Op = { 'x-kubernetes-group-version-kind': { group: string; version: string; kind: string }; parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, unknown> } };
 
 describe('OpenAPI v3', () => {
@@ -18,19 +26,51 @@ describe('OpenAPI v3', () => {
     expect((await call('GET', '/openapi/v3/apis/batch/v1')).status).toBe(404);
   });
 
-  it('every kind has a PATCH operation with its GVK, fieldValidation and the strategic merge patch type', () => {
+  it('every kind has a PATCH operation with its GVK and fieldValidation, listing no strategic merge patch', () => {
     for (const k of kinds) {
-      const doc = openApiV3Document(k.group, k.version) as { paths: Record<string, { patch?: Op }>; components: { schemas: Record<string, Record<string, unknown>> } };
+      const doc = openApiV3Document(k.group, k.version) as { paths: Record<string, { patch?: Op }> };
       const patches = Object.values(doc.paths).map((p) => p.patch).filter((p): p is Op => !!p && p['x-kubernetes-group-version-kind'].kind === k.kind);
       expect(patches.length, k.kind).toBe(2); // the object and its status
       for (const p of patches) {
         expect(p['x-kubernetes-group-version-kind']).toEqual({ group: k.group, version: k.version, kind: k.kind });
         expect(p.parameters).toContainEqual(expect.objectContaining({ name: 'fieldValidation', in: 'query' }));
-        expect(Object.keys(p.requestBody!.content)).toContain('application/strategic-merge-patch+json');
+        expect(p.parameters).toContainEqual(expect.objectContaining({ name: 'dryRun', in: 'query' }));
+        // kubectl apply then builds its patches from its own Kubernetes types, not from the schemas below.
+        expect(Object.keys(p.requestBody!.content)).not.toContain('application/strategic-merge-patch+json');
+        expect(Object.keys(p.requestBody!.content)).toContain('application/merge-patch+json');
       }
-      // No component schema claims a kind: kubectl builds its patches from its own Kubernetes types.
-      expect(Object.values(doc.components.schemas).some((s) => 'x-kubernetes-group-version-kind' in s)).toBe(false);
     }
+  });
+
+  it('every kind in shared/kinds.ts has a component schema named as Kubernetes names it, carrying its GVK (what kubectl explain looks up)', () => {
+    for (const k of kinds) {
+      const doc = openApiV3Document(k.group, k.version) as { components: { schemas: Record<string, Schema> } };
+      const name = `io.k8s.api.${k.group === '' ? 'core' : k.group}.${k.version}.${k.kind}`;
+      expect(schemaName(k)).toBe(name);
+      const schema = doc.components.schemas[name];
+      expect(schema, name).toBeDefined();
+      expect(schema!['x-kubernetes-group-version-kind']).toEqual([{ group: k.group, version: k.version, kind: k.kind }]);
+      expect(schema!.description, k.kind).toBeTruthy();
+      // Every top-level field says what it is; apiVersion, kind and metadata are filled in from the URL.
+      for (const [field, sub] of Object.entries(schema!.properties!)) expect(sub.description, `${k.kind}.${field}: describe it with .describe() in its schema in shared/`).toBeTruthy();
+      expect(schema!.required ?? []).not.toContain('metadata');
+      // The kind's own schema is the one no other group version document claims.
+      const elsewhere = Object.values(doc.components.schemas).filter((s) => JSON.stringify(s['x-kubernetes-group-version-kind'] ?? []).includes(`"kind":"${k.kind}"`));
+      expect(elsewhere).toHaveLength(1);
+    }
+  });
+
+  it('carries the field descriptions of the shared schemas, and request bodies point at the kind schemas', () => {
+    const apps = openApiV3Document('apps', 'v1') as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }>; components: { schemas: Record<string, Schema> } };
+    const deployment = apps.components.schemas['io.k8s.api.apps.v1.Deployment']!;
+    const spec = deployment.properties!.spec!;
+    expect(spec.properties!.replicas).toMatchObject({ type: 'integer', minimum: 0, description: 'Number of desired pods. Defaults to 1.' });
+    expect(spec.properties!.replicas!.maximum).toBeUndefined();
+    // A number or a percentage reads as Kubernetes' int-or-string, not as an object.
+    expect(spec.properties!.strategy!.properties!.rollingUpdate!.properties!.maxSurge).toMatchObject({ type: 'string', format: 'int-or-string', 'x-kubernetes-int-or-string': true });
+    expect(deployment.properties!.metadata!.properties!.labels!.description).toContain('select');
+    const post = apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments']!.post!;
+    expect(post.requestBody.content['application/json']!.schema.$ref).toBe('#/components/schemas/io.k8s.api.apps.v1.Deployment');
   });
 });
 

@@ -1,26 +1,32 @@
 /**
- * OpenAPI, as much as kubectl needs so that nobody has to pass --validate=false.
+ * OpenAPI, as much as kubectl needs: validation by the server, explain, and apply's patches.
  *
  * kubectl 1.27+ asks /openapi/v3 whether the PATCH operation of a kind takes ?fieldValidation=;
- * when it does, kubectl leaves validation to the server (Strict), which is what kedge does. The
- * documents carry those operations, marked with x-kubernetes-group-version-kind, and no component
- * schemas with kinds: kubectl then builds strategic merge patches from its built-in Kubernetes
- * types, whose merge keys are the ones kedge applies (server/api/strategic-merge.ts). Older kubectl
- * reads /openapi/v2 (protobuf): an empty document there means "no client-side schema", so it sends
- * the object and the server validates it.
+ * when it does, kubectl leaves validation to the server (Strict), which is what kedge does.
+ * `kubectl explain` reads each kind's component schema (openapi-schemas.ts), found by its
+ * x-kubernetes-group-version-kind. `kubectl apply` would compute its strategic merge patches from
+ * those schemas if the PATCH operations listed that patch type; they do not (the server still
+ * takes it), because the schemas leave out the Kubernetes fields kedge accepts and ignores, on
+ * which kubectl's lookup fails. kubectl then uses its built-in Kubernetes types, whose merge keys
+ * are the ones kedge applies (server/api/strategic-merge.ts). Older kubectl reads /openapi/v2
+ * (protobuf): an empty document there means "no client-side schema", so it sends the object and
+ * the server validates it.
  */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { kinds, type KindInfo } from '../../shared/kinds.js';
 import { kubeVersion } from '../../shared/version.js';
+import { kindSchema, schemaName } from './openapi-schemas.js';
 
 type Json = Record<string, unknown>;
 
-const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+/** Strategic merge patches are served but not listed (see above). */
+const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json'];
 
 const query = (name: string, description: string, type = 'string'): Json => ({ name, in: 'query', description, schema: { type, uniqueItems: true } });
+const dryRunParam = query('dryRun', 'When present, indicates that modifications should not be persisted. The only valid value is All: the request is checked and answered as if it were carried out, and nothing is stored.');
 const writeParams = [
-  query('dryRun', 'When present, indicates that modifications should not be persisted (kedge does not support dry runs).'),
+  dryRunParam,
   query('fieldManager', 'A name associated with the actor or entity that is making these changes.'),
   query('fieldValidation', 'How the server treats unknown fields: Ignore, Warn (the default) or Strict.'),
 ];
@@ -49,7 +55,7 @@ function kindPaths(k: KindInfo): Record<string, Json> {
   const scope = k.namespaced ? `${base}/namespaces/{namespace}/${k.plural}` : `${base}/${k.plural}`;
   const nsParam = k.namespaced ? [{ name: 'namespace', in: 'path', required: true, description: 'object name and auth scope, such as for teams and projects', schema: { type: 'string', uniqueItems: true } }] : [];
   const nameParam = { name: 'name', in: 'path', required: true, description: `name of the ${k.kind}`, schema: { type: 'string', uniqueItems: true } };
-  const body = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+  const body = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName(k)}` } } } };
   const paths: Record<string, Json> = {
     [scope]: {
       get: op(k, 'list', `list or watch objects of kind ${k.kind}`),
@@ -60,7 +66,7 @@ function kindPaths(k: KindInfo): Record<string, Json> {
       get: op(k, 'get', `read the specified ${k.kind}`),
       put: op(k, 'put', `replace the specified ${k.kind}`, { parameters: writeParams, requestBody: body, responses: created }),
       patch: patchOp(k, `the specified ${k.kind}`),
-      delete: op(k, 'delete', `delete a ${k.kind}`),
+      delete: op(k, 'delete', `delete a ${k.kind}`, { parameters: [dryRunParam] }),
       parameters: [nameParam, ...nsParam],
     },
     [`${scope}/{name}/status`]: {
@@ -85,6 +91,7 @@ export function openApiV3Document(group: string, version: string): Json | undefi
     components: {
       schemas: {
         'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
+        ...Object.fromEntries(of.map((k) => [schemaName(k), kindSchema(k)])),
       },
     },
   };
@@ -126,16 +133,21 @@ const v2Protobuf = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 export function openApiRoutes(): Hono {
   const app = new Hono();
-  const docs = new Map(groupVersionPaths().map((gv) => {
-    const text = JSON.stringify(openApiV3Document(gv.group, gv.version));
-    return [gv.key, { text, hash: createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase() }];
-  }));
+  // Generating the schemas takes a while; a server nobody asks for them never pays for it.
+  let built: Map<string, { text: string; hash: string }> | undefined;
+  const docs = () =>
+    (built ??= new Map(
+      groupVersionPaths().map((gv) => {
+        const text = JSON.stringify(openApiV3Document(gv.group, gv.version));
+        return [gv.key, { text, hash: createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase() }];
+      }),
+    ));
 
   app.get('/openapi/v3', (c) =>
-    c.json({ paths: Object.fromEntries([...docs].map(([key, d]) => [key, { serverRelativeURL: `/openapi/v3/${key}?hash=${d.hash}` }])) }),
+    c.json({ paths: Object.fromEntries([...docs()].map(([key, d]) => [key, { serverRelativeURL: `/openapi/v3/${key}?hash=${d.hash}` }])) }),
   );
   app.get('/openapi/v3/*', (c, next) => {
-    const d = docs.get(c.req.path.slice('/openapi/v3/'.length));
+    const d = docs().get(c.req.path.slice('/openapi/v3/'.length));
     if (!d) return next();
     // The URL carries the hash of the content, so clients may cache it for ever, as Kubernetes allows.
     if (c.req.query('hash') === d.hash) c.header('Cache-Control', 'public, immutable');

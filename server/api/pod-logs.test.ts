@@ -5,7 +5,7 @@ import type { RpcRequest, RpcResponse } from '../../shared/rpc.js';
 import { createRpcClient } from '../rpc/client.js';
 import type { Store } from '../store/types.js';
 import { logOptions } from './pod-logs.js';
-import { testApi } from './test-fixtures.js';
+import { testApi } from './testing/fixtures.js';
 
 /** A node that answers every request with `answer(request)` over an in-memory rpc client. */
 function fakeNode(answer: (req: RpcRequest) => RpcResponse[] | 'silent') {

@@ -2,6 +2,7 @@ import { KedgeError } from '../../shared/errors.js';
 import type { Node } from '../../shared/node.js';
 import type { ContainerStatus, Pod } from '../../shared/pod.js';
 import type { Store } from '../store/types.js';
+import { readyConditionOf } from '../../shared/meta.js';
 
 /** Where a logs or exec request goes: the pod's node and one of its containers. */
 export interface PodTarget {
@@ -36,7 +37,7 @@ export function podTarget(store: Store, namespace: string, name: string, contain
 export function checkNodeReady(store: Store, name: string): void {
   const node = store.get('Node', '', name) as Node | undefined;
   if (!node) throw new KedgeError('ServiceUnavailable', `node ${name} does not exist (any more)`);
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyConditionOf(node);
   if (ready?.status === 'True') return;
   const since = ready?.lastTransitionTime ? ` since ${ready.lastTransitionTime}` : '';
   throw new KedgeError('ServiceUnavailable', `node ${name} is NotReady${since}${ready?.message ? ` (${ready.message})` : ''}`);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { rateLimitPerClient } from './rate-limit.js';
 import { asKedgeError, statusResponse } from './status-response.js';
-import { joinToken, testApi } from './test-fixtures.js';
+import { joinToken, testApi } from './testing/fixtures.js';
 
 const request = { nodeName: 'edge-1', nodePassword: 'p'.repeat(32) };
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });

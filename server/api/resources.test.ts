@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../shared/meta.js';
-import { deploymentManifest, podManifest, testApi } from './test-fixtures.js';
+import { deploymentManifest, podManifest, testApi } from './testing/fixtures.js';
 
 const pods = '/api/v1/namespaces/default/pods';
 const deployments = '/apis/apps/v1/namespaces/default/deployments';

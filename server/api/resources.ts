@@ -5,6 +5,7 @@ import { parseSelector } from '../../shared/selector.js';
 import { deleteObject } from '../deletion/delete.js';
 import { admit } from './admission.js';
 import { deleteResponseBody, readDeleteRequest } from './delete-request.js';
+import { deleteDryRun, dryRunQuery, runWrite } from './dry-run.js';
 import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
 import { deleteNamespace } from './namespaces.js';
@@ -25,6 +26,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
   async function handle(c: Context): Promise<Response> {
     const method = c.req.method;
     const t = parseResourcePath(c.req.path, method);
+    if (method !== 'GET') dryRunQuery(c); // a bad dryRun is refused before anything is looked at
     if (t.name === undefined) {
       if (method === 'GET') return c.req.query('watch') === '1' || c.req.query('watch') === 'true' ? watch(c, t) : list(c, t);
       if (method === 'POST') return create(c, t);
@@ -78,20 +80,24 @@ export function resourceRoutes(deps: ApiDeps): Hono {
       throw new KedgeError('MethodNotAllowed', `POST ${c.req.path}: create ${t.info.plural} inside a namespace, at ${c.req.path.replace(/\/[^/]+$/, '')}/namespaces/{namespace}/${t.info.plural}`);
     }
     if (t.subresource) throw notAllowed('POST', c.req.path, ['GET', 'PUT', 'PATCH']);
-    const obj = admit(await readJsonObject(c), t, 'create', store, undefined, fieldChecksFor(c));
-    return c.json(view(store.create(obj)), 201);
+    const body = await readJsonObject(c);
+    return c.json(view(runWrite(c, store, () => store.create(admit(body, t, 'create', store, undefined, fieldChecksFor(c))))), 201);
   }
 
   /** PUT and PATCH end here: the main resource keeps the stored status, the status subresource changes only status. */
   function replace(c: Context, t: ResourceTarget, body: Record<string, unknown>): Response {
+    return c.json(view(runWrite(c, store, () => admitUpdate(c, t, body))));
+  }
+
+  function admitUpdate(c: Context, t: ResourceTarget, body: Record<string, unknown>): KObject {
     const existing = getObject(t);
     const obj = admit(body, t, 'update', store, existing, fieldChecksFor(c));
     const expectResourceVersion = obj.metadata.resourceVersion || undefined;
-    if (t.subresource) return c.json(view(store.update(obj, { subresource: 'status', expectResourceVersion })));
+    if (t.subresource) return store.update(obj, { subresource: 'status', expectResourceVersion });
     const next: KObject = { ...obj };
     if (existing.status === undefined) delete next.status;
     else next.status = existing.status;
-    return c.json(view(store.update(next, { expectResourceVersion })));
+    return store.update(next, { expectResourceVersion });
   }
 
   async function patch(c: Context, t: ResourceTarget): Promise<Response> {
@@ -110,19 +116,29 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     const existing = store.get(t.info.kind, t.namespace ?? '', t.name!);
     if (!existing) {
       if (t.subresource) throw new KedgeError('NotFound', `${t.info.plural} "${t.name}" not found`, { details: { kind: t.info.plural, name: t.name } });
-      const obj = admit(applied, t, 'create', store, undefined, fieldChecksFor(c));
-      return c.json(view(store.create(obj)), 201);
+      return c.json(view(runWrite(c, store, () => store.create(admit(applied, t, 'create', store, undefined, fieldChecksFor(c))))), 201);
     }
     return replace(c, t, serverSideApply(t.info.kind, existing as unknown as Record<string, unknown>, applied));
   }
 
   /** Graceful as in Kubernetes (server/deletion/): the object while something holds it, else a Status. */
   async function remove(c: Context, t: ResourceTarget): Promise<Response> {
+    const dryRun = await deleteDryRun(c);
     const req = await readDeleteRequest(c);
     const now = deps.clock ?? (() => new Date());
-    const outcome = t.info.kind === 'Namespace' ? deleteNamespace(store, t.name!, req, now) : deleteObject(store, t.info.kind, t.namespace ?? '', t.name!, req, { now, dryRun: req.dryRun });
-    const body = deleteResponseBody(t.info, outcome);
-    return c.json(body === outcome.object ? view(outcome.object) : body);
+    let removed = false;
+    const object = runWrite(
+      c,
+      store,
+      () => {
+        const outcome = t.info.kind === 'Namespace' ? deleteNamespace(store, t.name!, req, now) : deleteObject(store, t.info.kind, t.namespace ?? '', t.name!, req, { now });
+        removed = outcome.removed;
+        return outcome.object;
+      },
+      dryRun,
+    );
+    const body = deleteResponseBody(t.info, { object, removed });
+    return c.json(body === object ? view(object) : body);
   }
 
   app.all('/api/*', handle);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deploymentManifest, testApi } from './test-fixtures.js';
+import { deploymentManifest, testApi } from './testing/fixtures.js';
 
 const path = '/apis/apps/v1/namespaces/default/deployments/web/scale';
 

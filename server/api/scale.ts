@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { KedgeError } from '../../shared/errors.js';
 import type { LabelSelectorSpec } from '../../shared/deployment.js';
 import type { KObject } from '../../shared/meta.js';
+import { dryRunQuery, runWrite } from './dry-run.js';
 import { applyPatch } from './patch.js';
 import { readJson } from './request-body.js';
 import type { ApiDeps } from './types.js';
@@ -46,6 +47,7 @@ export function scaleRoutes(deps: ApiDeps): Hono {
   }
 
   function write(c: Context, o: Scalable, body: unknown): Response {
+    dryRunQuery(c); // refused before the body is looked at
     const scale = body as { metadata?: { resourceVersion?: string; name?: string }; spec?: { replicas?: unknown } } | null;
     const replicas = scale?.spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
@@ -57,7 +59,7 @@ export function scaleRoutes(deps: ApiDeps): Hono {
       throw new KedgeError('BadRequest', `metadata.name: "${scale.metadata.name}" does not match the name in the URL ("${o.metadata.name}")`);
     }
     const next = { ...o, spec: { ...o.spec, replicas } };
-    const stored = deps.store.update(next, { expectResourceVersion: scale?.metadata?.resourceVersion || undefined }) as Scalable;
+    const stored = runWrite(c, deps.store, () => deps.store.update(next, { expectResourceVersion: scale?.metadata?.resourceVersion || undefined })) as Scalable;
     return c.json(toScale(stored));
   }
 

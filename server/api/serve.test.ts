@@ -7,7 +7,7 @@ import { createApiClient, type WatchEvent } from '../../shared/client.js';
 import { isKedgeError } from '../../shared/errors.js';
 import type { Store } from '../store/types.js';
 import { serveApi } from './serve.js';
-import { adminToken, podManifest, testApi } from './test-fixtures.js';
+import { adminToken, podManifest, testApi } from './testing/fixtures.js';
 
 /** A self-signed P-256 certificate for 127.0.0.1, made with openssl. */
 function selfSigned(): { key: string; cert: string } {

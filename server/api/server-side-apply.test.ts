@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { deploymentManifest, testApi } from './test-fixtures.js';
+import { deploymentManifest, testApi } from './testing/fixtures.js';
 
 const path = '/apis/apps/v1/namespaces/default/deployments/web?fieldManager=kubectl&force=true';
 const applyYaml = { 'content-type': 'application/apply-patch+yaml' };

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { KedgeError, toStatus, type ErrorCode } from '../../shared/errors.js';
-import { fieldPath } from '../../shared/validate.js';
+import { causesText, issueCauses } from '../../shared/validate.js';
 
 /** Every error leaves the API as a Kubernetes Status. */
 export function statusResponse(c: Context, err: KedgeError): Response {
@@ -14,8 +14,8 @@ export function statusResponse(c: Context, err: KedgeError): Response {
 export function asKedgeError(err: unknown, log: (msg: string) => void): KedgeError {
   if (err instanceof KedgeError) return err;
   if (err instanceof z.ZodError) {
-    const causes = err.issues.map((i) => ({ field: fieldPath(i.path), message: i.message, reason: 'FieldValueInvalid' }));
-    return new KedgeError('Invalid', causes.map((c) => `${c.field}: ${c.message}`).join(', '), { details: { causes } });
+    const causes = issueCauses(err);
+    return new KedgeError('Invalid', causesText(causes), { details: { causes } });
   }
   if (err instanceof HTTPException) {
     const code = httpCodes[err.status] ?? (err.status >= 500 ? 'InternalError' : 'BadRequest');

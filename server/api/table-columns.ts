@@ -3,24 +3,15 @@ import { formatAge, formatDuration } from '../../shared/age.js';
 import type { ConfigMap, Secret } from '../../shared/configmap.js';
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Deployment, LabelSelectorSpec } from '../../shared/deployment.js';
-import type { KEvent } from '../../shared/event.js';
-import type { KObject } from '../../shared/meta.js';
+import { eventLastSeen, type KEvent } from '../../shared/event.js';
+import { readyConditionOf, type KObject } from '../../shared/meta.js';
 import type { Namespace } from '../../shared/namespace.js';
-import type { Node } from '../../shared/node.js';
-import type { Pod, PodTemplate } from '../../shared/pod.js';
+import { nodeRoles, type Node } from '../../shared/node.js';
+import { isPodReady, type Pod, type PodTemplate } from '../../shared/pod.js';
+import { humanMemory } from '../../shared/quantity.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { formatLabelSelector } from '../../shared/selector.js';
-
-export interface ColumnDefinition {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
-  format: string;
-  description: string;
-  /** 0: always shown; 1: with -o wide. */
-  priority: number;
-}
-
-export type Cell = string | number;
+import type { Cell, ColumnDefinition } from '../../shared/table.js';
 
 export interface KindColumns {
   columns: ColumnDefinition[];
@@ -43,17 +34,24 @@ function templateCells(t: PodTemplate): string[] {
   return [cs.map((c) => c.name).join(','), cs.map((c) => c.image).join(',')];
 }
 
-/** kubectl's pod STATUS: a container's waiting or terminated reason if any, else the phase. */
+/**
+ * kubectl's pod STATUS: the phase (or the pod's reason), overridden by a container's waiting or
+ * terminated reason (the first container's wins, as kubectl walks them from the last), Terminating
+ * while a deletion is pending.
+ */
 export function podStatusText(p: Pod): string {
-  let reason = p.status?.reason ?? p.status?.phase ?? 'Pending';
+  let reason = p.status?.reason || p.status?.phase || 'Pending';
   let running = false;
   for (const cs of [...(p.status?.containerStatuses ?? [])].reverse()) {
     if (cs.state.waiting?.reason) reason = cs.state.waiting.reason;
-    else if (cs.state.terminated) reason = cs.state.terminated.reason ?? `ExitCode:${cs.state.terminated.exitCode}`;
+    else if (cs.state.terminated) reason = cs.state.terminated.reason || `ExitCode:${cs.state.terminated.exitCode}`;
     else if (cs.state.running && cs.ready) running = true;
   }
-  if (reason === 'Completed' && running) reason = 'Running';
-  if (p.metadata.deletionTimestamp) reason = p.status?.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  // One container finished while another still runs: the pod is running, not completed.
+  if (reason === 'Completed' && running) reason = isPodReady(p) ? 'Running' : 'NotReady';
+  const phase = p.status?.phase;
+  if (p.metadata.deletionTimestamp && p.status?.reason === 'NodeLost') reason = 'Unknown';
+  else if (p.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
   return reason;
 }
 
@@ -69,17 +67,9 @@ function podRestarts(p: Pod, now: number): string {
 }
 
 function nodeStatusText(n: Node): string {
-  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyConditionOf(n);
   const base = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
   return n.spec?.unschedulable ? `${base},SchedulingDisabled` : base;
-}
-
-function nodeRoles(n: Node): string {
-  const labels = n.metadata.labels ?? {};
-  const roles = new Set<string>();
-  for (const k of Object.keys(labels)) if (k.startsWith('node-role.kubernetes.io/') && k.length > 24) roles.add(k.slice(24));
-  if (labels['kubernetes.io/role']) roles.add(labels['kubernetes.io/role']);
-  return roles.size ? [...roles].sort().join(',') : none;
 }
 
 const columnsByKind: Record<string, KindColumns> = {
@@ -114,12 +104,19 @@ const columnsByKind: Record<string, KindColumns> = {
       col('Kernel-Version', 'string', 'Kernel version reported by the node.', 1),
       col('Container-Runtime', 'string', 'Container runtime reported by the node.', 1),
       col('Arch', 'string', 'CPU architecture reported by the node (kedge).', 1),
+      col('CPU', 'string', 'CPU capacity of the node (kedge).', 1),
+      col('Memory', 'string', 'Memory capacity of the node (kedge).', 1),
     ],
     cells(o, now) {
       const n = o as Node;
       const info = n.status?.nodeInfo;
       const ips = (type: string) => (n.status?.addresses ?? []).filter((a) => a.type === type).map((a) => a.address).join(',') || none;
-      return [n.metadata.name ?? '', nodeStatusText(n), nodeRoles(n), formatAge(n.metadata.creationTimestamp, now), info?.kubeletVersion ?? '', ips('InternalIP'), ips('ExternalIP'), info?.osImage ?? '<unknown>', info?.kernelVersion ?? '<unknown>', info?.containerRuntimeVersion ?? '<unknown>', info?.architecture ?? '<unknown>'];
+      const capacity = n.status?.capacity ?? {};
+      return [
+        n.metadata.name ?? '', nodeStatusText(n), nodeRoles(n), formatAge(n.metadata.creationTimestamp, now), info?.kubeletVersion ?? '',
+        ips('InternalIP'), ips('ExternalIP'), info?.osImage ?? '<unknown>', info?.kernelVersion ?? '<unknown>', info?.containerRuntimeVersion ?? '<unknown>', info?.architecture ?? '<unknown>',
+        capacity.cpu ?? none, capacity.memory ? humanMemory(capacity.memory) : none,
+      ];
     },
   },
   Namespace: {
@@ -209,7 +206,7 @@ const columnsByKind: Record<string, KindColumns> = {
     ],
     cells(o, now) {
       const e = o as KEvent;
-      const last = e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+      const last = eventLastSeen(e);
       const source = [e.source?.component ?? e.reportingComponent, e.source?.host].filter(Boolean).join(', ');
       return [
         formatAge(last, now),

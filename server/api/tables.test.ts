@@ -3,8 +3,9 @@ import type { KObject } from '../../shared/meta.js';
 import { kinds } from '../../shared/kinds.js';
 import { formatDuration as humanDuration } from '../../shared/age.js';
 import { columnsFor, selectorText } from './table-columns.js';
-import { tableRequest, toTable, type Table } from './tables.js';
-import { deploymentManifest, podManifest, testApi } from './test-fixtures.js';
+import type { Table } from '../../shared/table.js';
+import { tableRequest, toTable } from './tables.js';
+import { deploymentManifest, podManifest, testApi } from './testing/fixtures.js';
 
 const kubectlAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const now = Date.parse('2024-05-01T12:00:00Z');

@@ -2,22 +2,13 @@
 import type { Context } from 'hono';
 import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
-import { columnsFor, type Cell, type ColumnDefinition } from './table-columns.js';
-
-export type IncludeObject = 'None' | 'Metadata' | 'Object';
+import type { IncludeObject, Table } from '../../shared/table.js';
+import { columnsFor } from './table-columns.js';
 
 export interface TableRequest {
   /** meta.k8s.io version the client asked for. */
   version: 'v1' | 'v1beta1';
   includeObject: IncludeObject;
-}
-
-export interface Table {
-  kind: 'Table';
-  apiVersion: string;
-  metadata: { resourceVersion?: string };
-  columnDefinitions: ColumnDefinition[];
-  rows: { cells: Cell[]; object?: unknown }[];
 }
 
 /**
@@ -77,13 +68,16 @@ export function tableResponder(c: Context, kind: string, now: () => number = Dat
   if (!req) return undefined;
   return {
     respond: (items, resourceVersion) => c.body(JSON.stringify(toTable(kind, items, req, { now: now(), resourceVersion })), 200, { 'Content-Type': tableContentType(req) }),
-    watchView(view) {
-      let first = true;
-      return (o) => {
-        const t = toTable(kind, [view(o)], req, { now: now(), resourceVersion: o.metadata.resourceVersion, headers: first });
-        first = false;
-        return t as unknown as KObject;
-      };
-    },
+    watchView: (view) => tableWatchView(kind, req, now, view),
+  };
+}
+
+/** Each watch event's object as a one-row Table, column definitions only in the first, as Kubernetes streams them. */
+export function tableWatchView(kind: string, req: TableRequest, now: () => number, view: (o: KObject) => KObject = (o) => o): (o: KObject) => KObject {
+  let first = true;
+  return (o) => {
+    const t = toTable(kind, [view(o)], req, { now: now(), resourceVersion: o.metadata.resourceVersion, headers: first });
+    first = false;
+    return t as unknown as KObject;
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.js';
-import { eventReader, podManifest, testApi } from './test-fixtures.js';
+import { eventReader, podManifest, testApi } from './testing/fixtures.js';
 
 const pods = '/api/v1/namespaces/default/pods';
 

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { KedgeError } from '../../shared/errors.js';
-import { writeFileAtomic } from './private-file.js';
 import { checkServerUrl } from './server-url.js';
+import { writeFileAtomicSync } from '../../shared/atomic-file.js';
 
 export interface KubeconfigOptions {
   /** The API URL, https://HOST:6443. */
@@ -35,7 +35,7 @@ export function renderKubeconfig(o: KubeconfigOptions): string {
 
 /** Writes the kubeconfig atomically with mode 0600: it holds a bearer token. */
 export function writeKubeconfig(path: string, o: KubeconfigOptions): void {
-  writeFileAtomic(path, renderKubeconfig(o), 0o600);
+  writeFileAtomicSync(path, renderKubeconfig(o), 0o600);
 }
 
 // The server's startup prints the join command beside the kubeconfig path.

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
 import { caMatches, formatJoinToken, parseJoinToken } from '../../shared/token.js';
-import { tightenMode, writeFileAtomic } from './private-file.js';
+import { tightenMode } from './private-file.js';
+import { writeFileAtomicSync } from '../../shared/atomic-file.js';
 
 export interface ServerSecrets {
   /** Bearer token for the admin kubeconfig. */
@@ -42,11 +43,11 @@ export function ensureSecrets(
     joinSecret = parsed.secret;
     if (!caMatches(parsed, caPem)) {
       log?.(`${tokenPath}: the CA changed; re-deriving the join token's CA hash (secret kept)`);
-      writeFileAtomic(tokenPath, `${formatJoinToken(caPem, joinSecret)}\n`, 0o600);
+      writeFileAtomicSync(tokenPath, `${formatJoinToken(caPem, joinSecret)}\n`, 0o600);
     }
   } else {
     joinSecret = newSecret();
-    writeFileAtomic(tokenPath, `${formatJoinToken(caPem, joinSecret)}\n`, 0o600);
+    writeFileAtomicSync(tokenPath, `${formatJoinToken(caPem, joinSecret)}\n`, 0o600);
   }
 
   const adminPath = join(dir, 'admin-token');
@@ -59,7 +60,7 @@ export function ensureSecrets(
     }
   } else {
     adminToken = newSecret();
-    writeFileAtomic(adminPath, `${adminToken}\n`, 0o600);
+    writeFileAtomicSync(adminPath, `${adminToken}\n`, 0o600);
   }
 
   return { adminToken, joinToken: formatJoinToken(caPem, joinSecret), joinSecret };

@@ -7,9 +7,9 @@ import type { Pod } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { revisionOf, withoutHashLabel } from '../../shared/revisions.js';
 import { openStore } from '../store/store.js';
-import { makeNode } from '../scheduler/testing.js';
+import { makeNode } from '../scheduler/testing/builders.js';
 import { startControllers } from './manager.js';
-import { deploymentOf, testCluster, withImage, type TestCluster } from './testing.js';
+import { deploymentOf, testCluster, withImage, type TestCluster } from './testing/cluster.js';
 
 const rolling = (maxSurge: number, maxUnavailable: number) => ({ type: 'RollingUpdate' as const, rollingUpdate: { maxSurge, maxUnavailable } });
 const replicaSets = (c: TestCluster) => c.store.list('ReplicaSet', { namespace: 'default' }).items as ReplicaSet[];

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { makeNode } from '../scheduler/testing.js';
+import { makeNode } from '../scheduler/testing/builders.js';
 import { planDaemonSet, revisionHashLabel } from './daemonset-plan.js';
 import { templateHash } from './template-hash.js';
-import { seededRandom } from './testing.js';
+import { seededRandom } from './testing/cluster.js';
 
 const now = new Date('2026-01-01T00:01:00Z');
 

@@ -1,9 +1,9 @@
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Node } from '../../shared/node.js';
-import type { Pod } from '../../shared/pod.js';
+import { isPodReady, type Pod } from '../../shared/pod.js';
 import { scaledValue } from './int-or-percent.js';
 import { isPodAvailable, nextAvailableInMs } from './pod-availability.js';
-import { isPodActive, isPodReady } from './pod-ready.js';
+import { isPodActive } from './pod-active.js';
 import { podFromTemplate } from './pod-template.js';
 import { nodeFit, withDaemonTolerations } from './daemonset-nodes.js';
 import { templateHash } from './template-hash.js';
@@ -29,7 +29,7 @@ interface NodeSlot {
 const byAge = (a: Pod, b: Pod) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
 
 /**
- * One daemon pod on every node that fits (STYLE rule 3). `pods` are the pods the DaemonSet controls.
+ * One daemon pod on every node that fits, as plain data the caller applies. `pods` are the pods the DaemonSet controls.
  * Pods are bound to their node at creation; the scheduler never sees them.
  */
 export function planDaemonSet(ds: DaemonSet, nodes: Node[], pods: Pod[], now: Date, random: () => number = Math.random): DaemonSetPlan {

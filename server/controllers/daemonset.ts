@@ -5,10 +5,10 @@ import { refOf } from '../events/recorder.js';
 import type { StoreEvent } from '../store/types.js';
 import { planDaemonSet } from './daemonset-plan.js';
 import type { ControllerDeps } from './deployment.js';
-import { controllerOf } from './pod-template.js';
 import { createWorkQueue } from './queue.js';
 import { createRequeue } from './requeue.js';
 import { createWithFreshName, deleteIfPresent, writeStatus } from './store-writes.js';
+import { controllerOf } from '../../shared/meta.js';
 
 /** DaemonSets: one pod per fitting node, bound directly; nodes joining, leaving or changing labels move pods. */
 export function createDaemonSetController(deps: ControllerDeps) {

@@ -6,7 +6,7 @@ import { revisionOf, withoutHashLabel } from '../../shared/revisions.js';
 import { newReplicaSetFor } from './deployment-replicasets.js';
 import { planDeployment, type DeploymentPlanInput } from './deployment-plan.js';
 import { templateHash } from './template-hash.js';
-import { deploymentOf, withImage } from './testing.js';
+import { deploymentOf, withImage } from './testing/cluster.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(t0 + s * 1000);

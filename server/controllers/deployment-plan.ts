@@ -1,11 +1,10 @@
-import type { Condition } from '../../shared/meta.js';
+import { type Condition, controllerOf } from '../../shared/meta.js';
 import type { Deployment, DeploymentStatus } from '../../shared/deployment.js';
 import type { Pod } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { equalIgnoringHash, revisionAnnotation, revisionOf, templateHashLabel } from '../../shared/revisions.js';
 import { deploymentLimits } from './int-or-percent.js';
 import { countPods, nextAvailableInMs } from './pod-availability.js';
-import { controllerOf } from './pod-template.js';
 import { recreateStep, rollingStep, type RsView } from './deployment-rollout.js';
 import { countStatus, isComplete, newCondition, rolloutConditions, setCondition } from './deployment-status.js';
 import { newReplicaSetFor, replicaSetAnnotations, withReplicas } from './deployment-replicasets.js';
@@ -43,7 +42,7 @@ export interface DeploymentPlan {
 }
 
 /**
- * What to change for one Deployment, as Kubernetes' deployment controller does (STYLE rule 3):
+ * What to change for one Deployment, decided as Kubernetes' deployment controller does:
  * find or create the ReplicaSet of the current template, take one rollout step, prune history,
  * compute status. Pure: the caller applies the plan.
  */

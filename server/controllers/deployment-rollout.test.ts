@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/deployment.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { recreateStep, rollingStep, type RsView } from './deployment-rollout.js';
-import { deploymentOf } from './testing.js';
+import { deploymentOf } from './testing/cluster.js';
 
 function rs(name: string, created: string): ReplicaSet {
   return {

@@ -20,10 +20,6 @@ export function countStatus(d: Deployment, newRs: RsView | undefined, all: RsVie
   };
 }
 
-export function findCondition(s: DeploymentStatus | undefined, type: string): Condition | undefined {
-  return s?.conditions?.find((c) => c.type === type);
-}
-
 /** Kubernetes' SetDeploymentCondition: same status and reason changes nothing; same status keeps the transition time. */
 export function setCondition(conditions: Condition[], c: Condition): Condition[] {
   const cur = conditions.find((x) => x.type === c.type);

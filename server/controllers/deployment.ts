@@ -1,5 +1,5 @@
 import type { Deployment } from '../../shared/deployment.js';
-import type { KObject } from '../../shared/meta.js';
+import { controllerOf, type KObject } from '../../shared/meta.js';
 import type { Pod } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { revisionAnnotation, templateHashLabel } from '../../shared/revisions.js';
@@ -7,7 +7,7 @@ import { fromLabelSelector, matches } from '../../shared/selector.js';
 import { refOf, type EventRecorder } from '../events/recorder.js';
 import type { Store, StoreEvent } from '../store/types.js';
 import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
-import { controllerOf, controllerRef } from './pod-template.js';
+import { controllerRef } from './pod-template.js';
 import { createWorkQueue } from './queue.js';
 import { createRequeue } from './requeue.js';
 import { deleteIfPresent, writeStatus } from './store-writes.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deploymentLimits, maxUnavailableForAvailability, scaledValue } from './int-or-percent.js';
-import { deploymentOf } from './testing.js';
+import { deploymentOf } from './testing/cluster.js';
 
 describe('scaledValue', () => {
   it.each([

@@ -37,11 +37,6 @@ export function maxUnavailableForAvailability(d: Deployment): number {
   return Math.min(deploymentLimits(d).maxUnavailable, replicas);
 }
 
-/** Percent above 100 is meaningless for unavailability. */
-export function percentOver100(v: IntOrPercent | undefined): boolean {
-  return typeof v === 'string' && /^([0-9]+)%$/.test(v) && Number(v.slice(0, -1)) > 100;
-}
-
 /** Zero, whether written 0 or "0%". */
 export function isZero(v: IntOrPercent | undefined): boolean {
   return v === 0 || v === '0%';

@@ -3,7 +3,7 @@ import type { Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
 import type { InvolvedObject } from '../events/recorder.js';
 import { readyCondition, withReady } from '../nodes/status.js';
-import { makeNode, makePod } from '../scheduler/testing.js';
+import { makeNode, makePod } from '../scheduler/testing/builders.js';
 import { openStore } from '../store/store.js';
 import { createNodeLifecycleController } from './node-lifecycle.js';
 import { createSchedulingController } from './scheduling.js';

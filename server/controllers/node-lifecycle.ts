@@ -1,5 +1,5 @@
 import { isKedgeError } from '../../shared/errors.js';
-import type { Node } from '../../shared/node.js';
+import { isNodeReady, type Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
 import { deleteObject } from '../deletion/delete.js';
 import { refOf, type EventRecorder } from '../events/recorder.js';
@@ -27,7 +27,7 @@ export interface NodeLifecycleDeps {
  */
 /** NotReady, or tainted NoExecute: the only nodes whose pods this controller acts on. */
 function isTroubled(n: Node): boolean {
-  return !!n.spec?.taints?.some((x) => x.effect === 'NoExecute') || !n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  return !!n.spec?.taints?.some((x) => x.effect === 'NoExecute') || !isNodeReady(n);
 }
 
 export function createNodeLifecycleController(deps: NodeLifecycleDeps) {

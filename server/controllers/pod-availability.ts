@@ -1,10 +1,11 @@
-import type { Pod } from '../../shared/pod.js';
-import { isPodActive, isPodReady } from './pod-ready.js';
+import { readyConditionOf } from '../../shared/meta.js';
+import { isPodReady, type Pod } from '../../shared/pod.js';
+import { isPodActive } from './pod-active.js';
 
 /** When the pod last became Ready (ms), or undefined when it is not Ready. */
 function readySince(pod: Pod): number | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
-  if (!c) return undefined;
+  const c = readyConditionOf(pod);
+  if (c?.status !== 'True') return undefined;
   const t = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
   return Number.isNaN(t) ? 0 : t;
 }

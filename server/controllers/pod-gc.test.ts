@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../shared/pod.js';
-import { makeNode, makePod } from '../scheduler/testing.js';
-import { testCluster } from './testing.js';
+import { makeNode, makePod } from '../scheduler/testing/builders.js';
+import { testCluster } from './testing/cluster.js';
 
 describe('pod garbage collector', () => {
   it('removes the pods of a node that was deleted, Terminating or not; their controllers replace them elsewhere', async () => {

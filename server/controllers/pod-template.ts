@@ -33,7 +33,3 @@ export function podFromTemplate(owner: Owner, namespace: string, template: PodTe
   };
 }
 
-/** The first controller reference of an object, if any. */
-export function controllerOf(o: { metadata: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
-  return o.metadata.ownerReferences?.find((r) => r.controller);
-}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { deletionOrder, planReplicaSet } from './replicaset-plan.js';
-import { seededRandom } from './testing.js';
+import { seededRandom } from './testing/cluster.js';
 
 const now = new Date('2026-01-01T00:01:00Z');
 

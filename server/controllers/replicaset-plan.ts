@@ -1,9 +1,10 @@
 import type { ReplicaSet } from '../../shared/replicaset.js';
-import type { Pod } from '../../shared/pod.js';
+import { isPodReady, type Pod } from '../../shared/pod.js';
 import { fromLabelSelector, matches } from '../../shared/selector.js';
 import { isPodAvailable, nextAvailableInMs } from './pod-availability.js';
-import { isPodActive, isPodReady } from './pod-ready.js';
+import { isPodActive } from './pod-active.js';
 import { controllerRef, podFromTemplate } from './pod-template.js';
+import { readyConditionOf } from '../../shared/meta.js';
 
 export type ReplicaSetStatus = NonNullable<ReplicaSet['status']>;
 
@@ -18,8 +19,9 @@ export interface ReplicaSetPlan {
 }
 
 /**
- * What to change so that `replicas` active pods owned by the ReplicaSet exist (STYLE rule 3).
- * `owned` are the pods it controls; `orphans` are pods of its namespace without a controller.
+ * What to change so that `replicas` active pods owned by the ReplicaSet exist, as plain data the
+ * caller applies (so the tests exercise the decisions without a store). `owned` are the pods it
+ * controls; `orphans` are pods of its namespace without a controller.
  */
 export function planReplicaSet(rs: ReplicaSet, owned: Pod[], orphans: Pod[], now: Date, random: () => number = Math.random): ReplicaSetPlan {
   const replicas = rs.spec.replicas ?? 1;
@@ -65,7 +67,7 @@ const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 }
 
 /** Kubernetes' ActivePodsWithRanks order: the pods to give up first come first. */
 export function deletionOrder(pods: Pod[]): Pod[] {
-  const readySince = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True')?.lastTransitionTime ?? '';
+  const readySince = (p: Pod) => (isPodReady(p) ? readyConditionOf(p)?.lastTransitionTime ?? '' : '');
   const restarts = (p: Pod) => (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
   return [...pods].sort((a, b) => {
     const assigned = Number(!!a.spec.nodeName) - Number(!!b.spec.nodeName);

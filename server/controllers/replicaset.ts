@@ -3,11 +3,11 @@ import type { ReplicaSet } from '../../shared/replicaset.js';
 import { refOf } from '../events/recorder.js';
 import type { StoreEvent } from '../store/types.js';
 import type { ControllerDeps } from './deployment.js';
-import { controllerOf } from './pod-template.js';
 import { createWorkQueue } from './queue.js';
 import { planReplicaSet } from './replicaset-plan.js';
 import { createRequeue } from './requeue.js';
 import { createWithFreshName, deleteIfPresent, writeStatus } from './store-writes.js';
+import { controllerOf } from '../../shared/meta.js';
 
 /** Keeps `replicas` pods for each ReplicaSet (pods it controls) and writes its status. */
 export function createReplicaSetController(deps: ControllerDeps) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../shared/meta.js';
 import type { Pod } from '../../shared/pod.js';
-import { makeNode } from '../scheduler/testing.js';
-import { testCluster } from './testing.js';
+import { makeNode } from '../scheduler/testing/builders.js';
+import { testCluster } from './testing/cluster.js';
 
 const pendingPod = (name: string, cpu = '100m'): KObject => ({
   apiVersion: 'v1',

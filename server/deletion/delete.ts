@@ -7,7 +7,7 @@ import { planDeletion, type DeleteRequest, type DeletionPlan } from './plan.js';
 export interface DeleteOutcome {
   /** The object as it is now: with deletionTimestamp while something holds it, its last state once removed. */
   object: KObject;
-  /** Gone from the store (or would be, on a dry run). */
+  /** Gone from the store. */
   removed: boolean;
   /** What the deletion did: removed it, marked it, or found a deletion already under way. */
   plan: DeletionPlan['type'];
@@ -15,8 +15,6 @@ export interface DeleteOutcome {
 
 export interface DeleteDeps {
   now?: () => Date;
-  /** Work out the outcome without writing anything (dryRun=All). */
-  dryRun?: boolean;
 }
 
 /**
@@ -28,7 +26,7 @@ export function deleteObject(store: Store, kind: string, namespace: string, name
     const obj = store.get(kind, namespace, name);
     if (!obj) throw new KedgeError('NotFound', `${kindByName(kind)?.plural ?? kind} "${name}" not found`, { details: { kind: kindByName(kind)?.plural ?? kind, name } });
     const plan = planDeletion(obj, req, { now: (deps.now ?? (() => new Date()))(), nodeExists: (node) => store.get('Node', '', node) !== undefined });
-    if (deps.dryRun || plan.type === 'pending') return { object: plan.object, removed: plan.type === 'remove', plan: plan.type };
+    if (plan.type === 'pending') return { object: plan.object, removed: false, plan: plan.type };
     if (plan.type === 'remove') {
       // Written with its deletion fields, the store removes it: watchers see them on the DELETED object.
       const last = plan.object === obj ? store.delete(kind, namespace, name) : store.update(plan.object, { expectResourceVersion: obj.metadata.resourceVersion });

@@ -1,6 +1,6 @@
 import { nodeEventsSchema, nodeReportSchema, onlineSchema, podStatusReportSchema } from '../../shared/messages.js';
 import { parseTopic, type NodeTopicKind } from '../../shared/topics.js';
-import { fieldPath } from '../../shared/validate.js';
+import { issuesText } from '../../shared/validate.js';
 import { createLogThrottle } from '../broker/rate-limit.js';
 import { recordNodeEvents } from '../events/node-events.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -21,7 +21,7 @@ export interface DispatchDeps {
 }
 
 /**
- * One handler per message type (STYLE rule 11). Every payload is validated with the shared schema;
+ * One handler per message type, picked by an exhaustive switch. Every payload is validated with the shared schema;
  * an invalid one is dropped and logged with the node's name, never thrown.
  */
 export function createNodeMessageDispatcher(deps: DispatchDeps) {
@@ -46,14 +46,14 @@ export function createNodeMessageDispatcher(deps: DispatchDeps) {
         switch (kind) {
           case 'status': {
             const r = nodeReportSchema.safeParse(parse(payload));
-            if (!r.success) return drop(node, kind, `invalid: ${r.error.issues.map((i) => `${fieldPath(i.path)} ${i.message}`).join('; ')}`);
+            if (!r.success) return drop(node, kind, `invalid: ${issuesText(r.error)}`);
             if (r.data.node !== node) return drop(node, kind, `forged: report names node ${r.data.node}`);
             deps.tracker.onReport(node, r.data);
             return;
           }
           case 'pods': {
             const r = podStatusReportSchema.safeParse(parse(payload));
-            if (!r.success) return drop(node, kind, `invalid: ${r.error.issues.map((i) => `${fieldPath(i.path)} ${i.message}`).join('; ')}`);
+            if (!r.success) return drop(node, kind, `invalid: ${issuesText(r.error)}`);
             if (r.data.node !== node) return drop(node, kind, `forged: report names node ${r.data.node}`);
             applyPodStatusReport(deps.store, node, r.data, deps.log);
             return;
@@ -67,7 +67,7 @@ export function createNodeMessageDispatcher(deps: DispatchDeps) {
           case 'events': {
             if (!deps.events) return drop(node, kind, 'unsupported: this server records no events');
             const r = nodeEventsSchema.safeParse(parse(payload));
-            if (!r.success) return drop(node, kind, `invalid: ${r.error.issues.map((i) => `${fieldPath(i.path)} ${i.message}`).join('; ')}`);
+            if (!r.success) return drop(node, kind, `invalid: ${issuesText(r.error)}`);
             if (r.data.node !== node) return drop(node, kind, `forged: report names node ${r.data.node}`);
             recordNodeEvents(deps.store, deps.events, node, r.data, deps.log);
             return;

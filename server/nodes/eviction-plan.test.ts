@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Taint } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
-import { makeNode, makePod } from '../scheduler/testing.js';
+import { makeNode, makePod } from '../scheduler/testing/builders.js';
 import { minTolerationSeconds, planEvictions, podsToMarkNotReady } from './eviction-plan.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');

@@ -1,7 +1,8 @@
-import type { Node, Taint } from '../../shared/node.js';
-import type { Pod } from '../../shared/pod.js';
+import { isNodeReady, type Node, type Taint } from '../../shared/node.js';
+import { isPodReady, type Pod } from '../../shared/pod.js';
 import { toleration, type Toleration } from '../scheduler/taints.js';
 import { withDefaultTolerations } from './default-tolerations.js';
+import { readyConditionOf } from '../../shared/meta.js';
 
 export interface EvictionInput {
   nodes: Node[];
@@ -87,8 +88,8 @@ export function planEvictions(input: EvictionInput): EvictionPlan {
 /** Pods on nodes that are not Ready whose Ready condition still says True (Kubernetes' MarkPodsNotReady). */
 export function podsToMarkNotReady(nodes: Node[], pods: Pod[]): Pod[] {
   const notReady = new Set(
-    nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready') && !n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata.name!),
+    nodes.filter((n) => readyConditionOf(n) !== undefined && !isNodeReady(n)).map((n) => n.metadata.name!),
   );
   if (notReady.size === 0) return [];
-  return pods.filter((p) => p.spec.nodeName && notReady.has(p.spec.nodeName) && !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  return pods.filter((p) => p.spec.nodeName && notReady.has(p.spec.nodeName) && !p.metadata.deletionTimestamp && isPodReady(p));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../shared/node.js';
-import { makeNode } from '../scheduler/testing.js';
+import { makeNode } from '../scheduler/testing/builders.js';
 import { notReadyTaintKey, unreachableTaintKey, withLifecycleTaints } from './lifecycle-taints.js';
 import { readyCondition, withReady } from './status.js';
 

@@ -1,6 +1,7 @@
-import type { Condition } from '../../shared/meta.js';
+import { readyConditionOf, type Condition } from '../../shared/meta.js';
 import type { NodeReport } from '../../shared/messages.js';
 import type { Node, NodeStatus } from '../../shared/node.js';
+import { kubeGitVersion } from '../../shared/version.js';
 
 /** The stable part of a node's status derived from a report: what changes rarely and is worth a disk write. */
 export function statusFromReport(r: NodeReport): Pick<NodeStatus, 'capacity' | 'allocatable' | 'nodeInfo' | 'addresses'> {
@@ -19,7 +20,7 @@ export function statusFromReport(r: NodeReport): Pick<NodeStatus, 'capacity' | '
       kernelVersion: r.kernel,
       osImage: r.osImage,
       containerRuntimeVersion: r.containerRuntimeVersion,
-      kubeletVersion: `v1.30.0+kedge-${r.agentVersion}`,
+      kubeletVersion: kubeGitVersion(r.agentVersion),
     },
     addresses: [
       ...r.addresses.slice(0, 1).map((a) => ({ type: 'InternalIP', address: a })),
@@ -40,7 +41,7 @@ export function readyCondition(ready: boolean, now: Date, reason?: string, messa
 }
 
 export function readyStatusOf(node: Node): Condition['status'] | undefined {
-  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return readyConditionOf(node)?.status;
 }
 
 /** Sets the Ready condition, keeping other conditions. */

@@ -2,10 +2,11 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
-import { tightenMode, writeFileAtomic } from '../bootstrap/private-file.js';
+import { tightenMode } from '../bootstrap/private-file.js';
 import { createCa, issueServerCert } from './issue.js';
 import { localAddresses } from './local-addresses.js';
 import { missingSans, parseSubjectAltName, wantedSans, type SanSet } from './sans.js';
+import { writeFileAtomicSync } from '../../shared/atomic-file.js';
 
 /** The cluster CA and the server certificate, all PEM. */
 export interface Pki {
@@ -58,8 +59,8 @@ export async function ensurePki(opts: PkiOptions): Promise<Pki> {
   } else {
     log?.(`creating a new cluster CA in ${opts.dir}`);
     ({ certPem: caPem, keyPem: caKeyPem } = await createCa(now));
-    writeFileAtomic(path('ca.key'), caKeyPem, 0o600);
-    writeFileAtomic(path('ca.crt'), caPem, 0o644);
+    writeFileAtomicSync(path('ca.key'), caKeyPem, 0o600);
+    writeFileAtomicSync(path('ca.crt'), caPem, 0o644);
   }
 
   let certPem = existsSync(path('server.crt')) ? readFileSync(path('server.crt'), 'utf8') : '';
@@ -69,8 +70,8 @@ export async function ensurePki(opts: PkiOptions): Promise<Pki> {
   if (reason) {
     log?.(`issuing the server certificate: ${reason}`);
     ({ certPem, keyPem } = await issueServerCert({ certPem: caPem, keyPem: caKeyPem }, want, now));
-    writeFileAtomic(path('server.key'), keyPem, 0o600);
-    writeFileAtomic(path('server.crt'), certPem, 0o644);
+    writeFileAtomicSync(path('server.key'), keyPem, 0o600);
+    writeFileAtomicSync(path('server.crt'), certPem, 0o644);
   }
   return { caPem, caKeyPem, certPem, keyPem };
 }

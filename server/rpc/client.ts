@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { KedgeError, type ErrorCode } from '../../shared/errors.js';
+import { isErrorCode, KedgeError } from '../../shared/errors.js';
 import { rpcResponseSchema, type RpcRequest, type RpcResponse } from '../../shared/rpc.js';
 import { topics } from '../../shared/topics.js';
-import { fieldPath } from '../../shared/validate.js';
+import { issuesText } from '../../shared/validate.js';
 
 export interface RpcClientDeps {
   publish(topic: string, payload: string, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
@@ -204,7 +204,7 @@ export function createRpcClient(deps: RpcClientDeps) {
       }
       const r = rpcResponseSchema.safeParse(json);
       if (!r.success) {
-        return log(`rpc: dropped an answer from node ${node} to request ${m[1]}: ${r.error.issues.map((i) => `${fieldPath(i.path)} ${i.message}`).join('; ')}`);
+        return log(`rpc: dropped an answer from node ${node} to request ${m[1]}: ${issuesText(r.error)}`);
       }
       pending.receive(r.data);
     },
@@ -226,11 +226,6 @@ export function createRpcClient(deps: RpcClientDeps) {
 
 export type RpcClient = ReturnType<typeof createRpcClient>;
 
-const knownCodes = new Set<string>([
-  'BadRequest', 'Invalid', 'NotFound', 'AlreadyExists', 'Conflict', 'Gone', 'Unauthorized', 'Forbidden', 'MethodNotAllowed',
-  'RequestEntityTooLarge', 'UnsupportedMediaType', 'TooManyRequests', 'Timeout', 'ServiceUnavailable', 'InternalError',
-]);
-
 function remoteError(code: string, message: string): KedgeError {
-  return new KedgeError(knownCodes.has(code) ? (code as ErrorCode) : 'InternalError', message);
+  return new KedgeError(isErrorCode(code) ? code : 'InternalError', message);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesNodeSelectorAndAffinity, preferredAffinityShare, requirementMatches, termMatches, type NodeSelectorRequirement } from './affinity.js';
-import { makeNode, makePod } from './testing.js';
+import { makeNode, makePod } from './testing/builders.js';
 
 describe('requirementMatches', () => {
   const labels = { zone: 'a', cores: '8', 'gpu': '' };

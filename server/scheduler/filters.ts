@@ -1,4 +1,4 @@
-import type { Node } from '../../shared/node.js';
+import { isNodeReady, type Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
 import { matchesNodeSelectorAndAffinity } from './affinity.js';
 import type { Resources } from './resources.js';
@@ -24,10 +24,6 @@ export interface PodInfo {
 
 /** A filter answers null when the pod may go on the node, else the reason (Kubernetes' wording, to group in messages). */
 export type Filter = (p: PodInfo, state: NodeState) => string | null;
-
-export function isNodeReady(node: Node): boolean {
-  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
 
 export const affinityReason = "node(s) didn't match Pod's node affinity/selector";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { schedule } from './schedule.js';
-import { makeNode, makePod } from './testing.js';
+import { makeNode, makePod } from './testing/builders.js';
 import { podRequests, nodeAllocatable } from './resources.js';
 import type { NodeSelectorRequirement } from './affinity.js';
 
@@ -125,7 +125,6 @@ describe('schedule properties', () => {
         const used = new Map<string, { cpu: number; mem: number; pods: number; ports: number }>();
         for (const pl of r.placements) {
           const i = nodes.findIndex((n) => n.metadata.name === pl.node);
-          const node = nodes[i]!;
           const spec = ns[i]!;
           const j = pending.findIndex((p) => `default/${p.metadata.name}` === pl.pod);
           const pod = pending[j]!;

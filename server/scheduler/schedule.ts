@@ -4,6 +4,7 @@ import { preferredAffinityShare } from './affinity.js';
 import { dynamicFilters, firstFailure, podHostPorts, staticFilters, type NodeState, type PodInfo } from './filters.js';
 import { addResources, nodeAllocatable, noResources, podRequests } from './resources.js';
 import { toleration } from './taints.js';
+import { controllerOf } from '../../shared/meta.js';
 
 export interface Placement {
   /** namespace/name of the pod. */
@@ -27,7 +28,7 @@ export function podKey(pod: Pod): string {
 }
 
 function ownerUid(pod: Pod): string | undefined {
-  return pod.metadata.ownerReferences?.find((o) => o.controller)?.uid ?? pod.metadata.ownerReferences?.[0]?.uid;
+  return controllerOf(pod)?.uid ?? pod.metadata.ownerReferences?.[0]?.uid;
 }
 
 function podInfo(pod: Pod): PodInfo {
@@ -79,7 +80,7 @@ function score(state: NodeState, p: PodInfo, owner: string | undefined, bias: nu
 }
 
 /**
- * Places pending pods on nodes (STYLE rule 2: pure, no I/O). `pods` are the pods already bound to nodes.
+ * Places pending pods on nodes: pure, no I/O (controllers apply the placements; tests need no store). `pods` are the pods already bound to nodes.
  * Pending pods are placed one by one, each seeing the ones placed before it.
  */
 export function schedule(nodes: Node[], pods: Pod[], pending: Pod[]): ScheduleResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testApi } from '../api/test-fixtures.js';
+import { testApi } from '../api/testing/fixtures.js';
 import { isBase64, mergeStringData } from './admission.js';
 
 const secrets = '/api/v1/namespaces/default/secrets';

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
-import { tightenMode, writeFileAtomic } from '../bootstrap/private-file.js';
+import { tightenMode } from '../bootstrap/private-file.js';
+import { writeFileAtomicSync } from '../../shared/atomic-file.js';
 
 /** AES-256: 32 bytes. */
 export const secretsKeyBytes = 32;
@@ -19,7 +20,7 @@ export function ensureSecretsKey(dataDir: string, o: { random?: (n: number) => B
   const path = secretsKeyPath(dataDir);
   if (!existsSync(path)) {
     const key = (o.random ?? randomBytes)(secretsKeyBytes);
-    writeFileAtomic(path, `${key.toString('base64')}\n`, 0o600);
+    writeFileAtomicSync(path, `${key.toString('base64')}\n`, 0o600);
     o.log?.(`generated the Secret encryption key ${path}; back it up with the database, Secrets cannot be read without it`);
     return key;
   }

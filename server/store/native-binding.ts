@@ -4,11 +4,12 @@
  * every reuse, and loaded with process.dlopen. From a checkout (no SEA) better-sqlite3 finds
  * its own build and this returns undefined.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KedgeError } from '../../shared/errors.js';
+import { writeFileAtomicSync } from '../../shared/atomic-file.js';
 
 /** The asset name the build gives the addon (install/build/sea-config.ts). */
 export const sqliteAddonAsset = 'better_sqlite3.node';
@@ -66,20 +67,7 @@ export function cacheAddon(root: string, name: string, bytes: Uint8Array): strin
   privateDir(dir);
   const path = join(dir, name);
   if (sameHash(path, hex)) return path;
-  const tmp = join(dir, `.${name}.${randomBytes(6).toString('hex')}`);
-  try {
-    const fd = openSync(tmp, 'wx', 0o700);
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new KedgeError('InternalError', `cannot write the native addon to ${path}: ${(e as Error).message}`, { cause: e });
-  }
+  writeFileAtomicSync(path, bytes, 0o700);
   if (!sameHash(path, hex)) throw new KedgeError('InternalError', `native addon ${path} changed while it was written`);
   return path;
 }

@@ -32,6 +32,9 @@ const plainCodec: ObjectCodec = {
   decode: (text) => JSON.parse(text) as KObject,
 };
 
+/** Thrown to roll a dry run's transaction back; never leaves the store. */
+const rollback = Symbol('dry run rollback');
+
 const nameAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Opens (creating and migrating if needed) the SQLite store at `path`; ':memory:' for tests. */
@@ -260,6 +263,26 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
         batched = undefined;
       }
       for (const e of events) feed.publish(e);
+      return out;
+    },
+
+    dryRun(fn) {
+      const outer = batched;
+      const rvBefore = rv;
+      batched = [];
+      let out!: ReturnType<typeof fn>;
+      try {
+        db.transaction(() => {
+          out = fn();
+          throw rollback;
+        })();
+      } catch (e) {
+        if (e !== rollback) throw e;
+      } finally {
+        // The events of the writes that never happened are dropped with them.
+        batched = outer;
+        rv = rvBefore;
+      }
       return out;
     },
 

@@ -82,6 +82,12 @@ export interface Store {
    * hear of them once all are committed. If `fn` throws, none of its writes happen. Nests.
    */
   batch<T>(fn: () => T): T;
+  /**
+   * Runs `fn` (synchronous) exactly as batch() would, then rolls all of it back: what it returns is
+   * what the writes would have produced, yet nothing is stored, no resourceVersion is used and no
+   * watcher hears of it (server-side dry run).
+   */
+  dryRun<T>(fn: () => T): T;
   /** Subscribe to changes; with sinceResourceVersion, replays buffered changes after it (Gone → throws Expired/Conflict). */
   watch(listener: (e: StoreEvent) => void, opts?: { sinceResourceVersion?: number }): () => void;
   currentResourceVersion(): number;

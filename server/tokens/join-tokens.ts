@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { KedgeError } from '../../shared/errors.js';
 import type { CreateJoinToken, JoinTokenInfo, NewJoinToken } from '../../shared/join-tokens.js';
 import { caMatches, formatJoinToken, parseJoinToken } from '../../shared/token.js';
-import { writeFileAtomic } from '../bootstrap/private-file.js';
 import { secretEquals } from '../nodes/credentials.js';
 import type { Store } from '../store/types.js';
+import { writeFileAtomicSync } from '../../shared/atomic-file.js';
 
 export interface JoinTokensDeps {
   store: Pick<Store, 'joinTokens'>;
@@ -95,7 +95,7 @@ export function createJoinTokens(d: JoinTokensDeps) {
     /** A new bootstrap secret, written to the token file; the old bootstrap token stops working. */
     rotate(): NewJoinToken {
       const next = formatJoinToken(d.caPem, random(32).toString('hex'));
-      writeFileAtomic(d.tokenFile, `${next}\n`, 0o600);
+      writeFileAtomicSync(d.tokenFile, `${next}\n`, 0o600);
       bootstrap = next;
       d.log?.(`the bootstrap join token was rotated; ${d.tokenFile} holds the new one`);
       return { id: 'bootstrap', description: 'the server\'s token file', expired: false, token: next };

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchContext } from './context.js';
 import { parseBenchArgs } from './options.js';
 import { figure, renderTable, type Figure } from './report.js';
+import { dnsScenario } from './scenarios/dns.js';
 import { schedulerScenario } from './scenarios/scheduler.js';
 import { scenarios } from './scenarios/index.js';
 import { Scope } from './scope.js';
@@ -34,8 +35,24 @@ describe('bench harness', () => {
     }
   });
 
+  it('runs the dns scenario bundled, briefly, against its targets and a bare echo', async () => {
+    const figures: Figure[] = [];
+    const opts = parseBenchArgs(['--only', 'dns', '--dns-qps', '200', '--dns-seconds', '1']);
+    const scope = new Scope();
+    const ctx = { opts, workDir, resultsDir: workDir, scope, log: () => {}, report: (f: Figure) => figures.push(f) } as unknown as BenchContext;
+    try {
+      const details = await dnsScenario.run(ctx);
+      expect(details).toMatchObject({ sent: 200, lost: 0, wrong: 0 });
+    } finally {
+      await scope.close();
+    }
+    expect(figures.find((f) => f.measure === 'latency p99')?.target).toEqual({ op: '<=', value: 2 });
+    expect(figures.find((f) => f.measure === 'CPU at 200 queries/s')?.value).toBeGreaterThanOrEqual(0);
+    expect(figures.find((f) => f.measure === 'bare UDP echo: CPU at 200/s')).toBeDefined();
+  }, 60_000);
+
   it('every scenario of the issue is there, in a runnable order, and flags are checked', () => {
-    expect(scenarios.map((s) => s.name)).toEqual(['scheduler', 'cold-start', 'server-idle', 'agent-idle', 'apply-running', 'api', 'failover', 'idle-disk', 'fleet']);
+    expect(scenarios.map((s) => s.name)).toEqual(['scheduler', 'dns', 'cold-start', 'server-idle', 'agent-idle', 'apply-running', 'api', 'failover', 'idle-disk', 'fleet']);
     expect(parseBenchArgs(['--fleet', '5000,1000', '--minutes', '1']).fleet).toEqual([1000, 5000]);
     expect(() => parseBenchArgs(['--minutes', '0'])).toThrow(/--minutes/);
     expect(() => parseBenchArgs(['--runtime', 'deno'])).toThrow(/not a runtime/);

@@ -35,6 +35,8 @@ export interface BenchOptions {
   failoverReplicas: number;
   failoverRuns: number;
   failoverFreezeRuns: number;
+  dnsQps: number;
+  dnsSeconds: number;
   help: boolean;
 }
 
@@ -70,6 +72,8 @@ const spec = {
   'failover-replicas': { type: 'string', default: '10', help: 'failover: pods on the killed agent' },
   'failover-runs': { type: 'string', default: '3', help: 'failover: repetitions with the agent killed (each on a fresh cluster)' },
   'failover-freeze-runs': { type: 'string', default: '1', help: 'failover: repetitions with the agent frozen (SIGSTOP, like a power cut); 0 skips' },
+  'dns-qps': { type: 'string', default: '1000', help: 'dns: queries per second for Service names' },
+  'dns-seconds': { type: 'string', default: '20', help: 'dns: measuring window' },
   help: { type: 'boolean', default: false, help: 'this text' },
 } as const;
 
@@ -132,6 +136,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     failoverReplicas: num('failover-replicas'),
     failoverRuns: num('failover-runs'),
     failoverFreezeRuns: nonNegative('failover-freeze-runs', val['failover-freeze-runs'] as string),
+    dnsQps: num('dns-qps'),
+    dnsSeconds: num('dns-seconds'),
     help: val.help as boolean,
   };
 }

@@ -1,6 +1,7 @@
 /** Pods the bench creates, and waiting for them through the API. */
 import type { Pod } from '../../shared/pod.js';
 import type { LoadClient } from './http.js';
+import { isNodeReady, type Node } from '../../shared/node.js';
 
 export const benchLabel = 'kedge.io/bench';
 
@@ -31,6 +32,5 @@ export const isRunning = (p: Pod) => p.status?.phase === 'Running' && (p.status.
 export async function nodeReady(client: LoadClient, name: string): Promise<boolean> {
   const r = await client.request('GET', `/api/v1/nodes/${name}`);
   if (r.status !== 200) return false;
-  const n = JSON.parse(r.text) as { status?: { conditions?: { type: string; status: string }[] } };
-  return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  return isNodeReady(JSON.parse(r.text) as Node);
 }

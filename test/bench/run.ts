@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { BenchContext, Scenario } from './context.js';
+import type { BenchContext } from './context.js';
 import { containerdUnavailable, startBenchContainerd, type BenchContainerd } from './containerd.js';
 import { benchTempDir, prepareRuntime, removeDir, repoRoot, seaPath, type Runtime, type RuntimeName } from './kedge-process.js';
 import { describeMachine, machineLine } from './machine.js';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { containerdPaths } from '../../agent/containerd/config.js';
 import { createApiClient, type ApiClient } from '../../shared/client.js';
-import type { Node } from '../../shared/node.js';
+import { isNodeReady, type Node } from '../../shared/node.js';
 import { supervise, waitFor, type Proc } from '../fixtures/child.js';
 import { buildTestImage, type TestImageOptions } from '../fixtures/image.js';
 
@@ -130,7 +130,7 @@ export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promi
     nodeReady(name: string, timeoutMs = 60_000, diagnose = () => `server output:\n${server.output().slice(-4000)}`) {
       return waitFor(`${name} Ready`, async () => {
         const n = await client.get<Node>('Node', undefined, name).catch(() => undefined);
-        return n?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? n : undefined;
+        return n && isNodeReady(n) ? n : undefined;
       }, timeoutMs).catch((e: Error) => {
         throw new Error(`${e.message}\n${diagnose()}`);
       });

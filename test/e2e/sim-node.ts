@@ -4,6 +4,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { createApiClient } from '../../shared/client.js';
 import type { JoinResponse, NodeReport } from '../../shared/messages.js';
 import { topics } from '../../shared/topics.js';
+import { kedgeVersion } from '../../shared/version.js';
 
 export interface SimCredentials {
   node: string;
@@ -23,7 +24,7 @@ export async function joinSimNode(server: string, ca: string, joinToken: string,
 /** A heartbeat as an agent sends it; the stable fields never change, so the server has nothing to write. */
 export function simReport(node: string): NodeReport {
   return {
-    node, time: new Date().toISOString(), agentVersion: '0.1.0', arch: 'arm64', os: 'linux', kernel: '6.1.0', osImage: 'Debian GNU/Linux 12',
+    node, time: new Date().toISOString(), agentVersion: kedgeVersion, arch: 'arm64', os: 'linux', kernel: '6.1.0', osImage: 'Debian GNU/Linux 12',
     hostname: node, addresses: ['10.1.0.2'], containerRuntimeVersion: 'containerd 1.7.0',
     cpu: { count: 4, model: 'Cortex-A72', load1: Math.random() }, memory: { total: 4 * 2 ** 30, available: (2 + Math.random()) * 2 ** 30 },
     disk: { total: 32 * 2 ** 30, free: 20 * 2 ** 30 - Math.floor(Math.random() * 1e6) },

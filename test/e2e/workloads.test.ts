@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DaemonSet } from '../../shared/daemonset.js';
 import type { Deployment } from '../../shared/deployment.js';
 import type { Node } from '../../shared/node.js';
-import type { Pod } from '../../shared/pod.js';
+import { isPodReady, type Pod } from '../../shared/pod.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { ctr, e2eSkipReason, freePort, kedge, startKedge, waitFor, type Cluster, startCluster, withTestImages } from './cluster.js';
 
@@ -67,7 +67,7 @@ function get(url: string): Promise<string> {
   });
 }
 
-const isReady = (p: Pod) => !p.metadata.deletionTimestamp && (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+const isReady = (p: Pod) => !p.metadata.deletionTimestamp && isPodReady(p);
 const portOf = (p: Pod) => p.spec.containers[0]!.env?.find((e) => e.name === 'PORT')?.value;
 
 /** The Service stand-in described above; `stop()` returns what it saw. */

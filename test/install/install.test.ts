@@ -347,3 +347,20 @@ function cmdlineOnceItHas(pid: string, text: string): string {
   }
   return cmdline;
 }
+
+describe('install.sh, the pod network packages', () => {
+  it('installs the CNI plugins and nftables with the package manager when nft is missing', () => {
+    const s = setup({ hide: ['nft'], fake: { 'apt-get': `echo "apt-get $*" >>"$HOME/apt.log"` } });
+    const r = runInstall({ ...s.env, INSTALL_KEDGE_SKIP_CONTAINERD: '' });
+    expect(r.stderr).not.toContain('[ERROR]');
+    expect(r.stdout).toContain('Installing the CNI plugins and nftables');
+    expect(readFileSync(join(s.dir, 'apt.log'), 'utf8')).toContain('apt-get install -y -q containernetworking-plugins nftables\n');
+  });
+
+  it.skipIf(!existsSync('/usr/lib/cni/bridge') || !hasCommand('nft'))('leaves them alone when they are there', () => {
+    const s = setup({ fake: { 'apt-get': `echo "apt-get $*" >>"$HOME/apt.log"` } });
+    const r = runInstall({ ...s.env, INSTALL_KEDGE_SKIP_CONTAINERD: '' });
+    expect(r.stdout).toContain('CNI plugins and nftables already installed');
+    expect(existsSync(join(s.dir, 'apt.log'))).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KedgeError } from '../../../shared/errors.js';
 import type { ContainerSpec } from '../driver.js';
-import { checkId, logUri, mountArg, needsImageEntrypoint, processArgs, runArgs } from './run-args.js';
+import { checkId, logUri, mountArg, needsImageEntrypoint, networkArgs, processArgs, runArgs } from './run-args.js';
 
 const spec: ContainerSpec = {
   id: 'uid1-web',
@@ -91,5 +91,23 @@ describe('runArgs mounts', () => {
   it('refuses paths ctr would split', () => {
     expect(() => mountArg('c', { source: '/a,b', destination: '/x', readOnly: false })).toThrow(/mount "\/a,b" of container c/);
     expect(() => mountArg('c', { source: '/a', destination: 'rel', readOnly: false })).toThrow(/absolute/);
+  });
+});
+
+describe('runArgs network', () => {
+  it('joins the pod network namespace instead of the host network', () => {
+    const a = runArgs({ ...spec, networkNamespace: '/run/kedge/n1/network/netns/uid1' }, ['sh'], { cpus: true });
+    expect(a.slice(0, 4)).toEqual(['run', '-d', '--with-ns', 'network:/run/kedge/n1/network/netns/uid1']);
+    expect(a).not.toContain('--net-host');
+  });
+
+  it('keeps host networking without a namespace', () => {
+    expect(networkArgs({ id: 'c' })).toEqual(['--net-host']);
+  });
+
+  it('refuses a namespace ctr could not take', () => {
+    expect(() => networkArgs({ id: 'c', networkNamespace: 'relative/ns' })).toThrow(/network namespace "relative\/ns" of container c must be an absolute path/);
+    expect(() => networkArgs({ id: 'c', networkNamespace: '/a,b' })).toThrow(/without "," or ":"/);
+    expect(() => networkArgs({ id: 'c', networkNamespace: '/a:b' })).toThrow(/without "," or ":"/);
   });
 });

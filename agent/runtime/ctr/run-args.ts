@@ -37,7 +37,7 @@ export interface CpuFlagSupport {
 /** The full `ctr run` argument list after `-a … -n …`. */
 export function runArgs(spec: ContainerSpec, argv: string[], cpu: CpuFlagSupport, runcRoot?: string): string[] {
   checkId(spec.id);
-  const out = ['run', '-d', '--net-host', '--log-uri', logUri(spec.logPath)];
+  const out = ['run', '-d', ...networkArgs(spec), '--log-uri', logUri(spec.logPath)];
   // Stored in the container's runtime options, so later `tasks start` uses the same root.
   if (runcRoot) out.push('--runc-root', runcRoot);
   if (spec.workingDir) out.push('--cwd', spec.workingDir);
@@ -70,6 +70,15 @@ export function runArgs(spec: ContainerSpec, argv: string[], cpu: CpuFlagSupport
   // "--" so an argv starting with "-" is never read as a ctr flag.
   out.push('--', spec.image, spec.id, ...argv);
   return out;
+}
+
+/** The pod's own namespace (joined, not created: containers of a pod share it), or the host's network. */
+export function networkArgs(spec: Pick<ContainerSpec, 'id' | 'networkNamespace'>): string[] {
+  const ns = spec.networkNamespace;
+  if (ns === undefined) return ['--net-host'];
+  // ctr splits the flag on ":" and on ",".
+  if (!ns.startsWith('/') || /[,:]/.test(ns)) throw new KedgeError('Invalid', `network namespace "${ns}" of container ${spec.id} must be an absolute path without "," or ":"`);
+  return ['--with-ns', `network:${ns}`];
 }
 
 /** ctr's --mount syntax; it splits on "," and "=", so paths holding them cannot be passed. */

@@ -13,6 +13,11 @@ describe('runProcess', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('gives the child exactly the environment asked for', async () => {
+    const r = await runProcess('/bin/sh', ['-c', 'echo "$A|${HOME-unset}"'], { env: { A: 'x' } });
+    expect(r.stdout).toBe('x|unset\n');
+  });
+
   it('survives a child that exits without reading a large input', async () => {
     const r = await runProcess('sh', ['-c', 'exit 0'], { input: 'x'.repeat(1 << 20) });
     expect(r.exitCode).toBe(0);

@@ -21,6 +21,8 @@ export interface RunOptions {
   input?: string;
   /** After the timeout's SIGTERM, SIGKILL follows this much later (execa's default too). */
   killAfterMs?: number;
+  /** The child's whole environment; default the agent's own. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Output kept per stream: ctr listings of a busy node are far smaller; a runaway child cannot fill the heap. */
@@ -36,7 +38,7 @@ export interface StartOptions extends RunOptions {
 /** Starts a command; `done` resolves (never rejects) once it has exited and its output is read. */
 export function startProcess(file: string, args: string[], o: StartOptions = {}): { child: ChildProcess; done: Promise<ProcessResult> } {
   const stdin = o.input !== undefined ? 'pipe' : (o.stdin ?? 'ignore');
-  const child = spawn(file, args, { stdio: [stdin, 'pipe', 'pipe'] });
+  const child = spawn(file, args, { stdio: [stdin, 'pipe', 'pipe'], ...(o.env ? { env: o.env } : {}) });
   const done = new Promise<ProcessResult>((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];

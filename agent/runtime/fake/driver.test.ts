@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createFakeTimers } from '../../probes/fake-timers.js';
+import { createFakeTimers } from '../../probes/testing/fake-timers.js';
 import { createFakeDriver } from './driver.js';
 import type { TaskExit } from '../driver.js';
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node } from '../../../shared/node.js';
+import { isNodeReady, type Node } from '../../../shared/node.js';
 import type { Pod } from '../../../shared/pod.js';
 import type { BenchContext, Scenario } from '../context.js';
 import { runPool } from '../http.js';
@@ -32,7 +32,7 @@ async function currentResourceVersion(server: ServerHandle): Promise<string> {
 
 async function readyNodes(server: ServerHandle): Promise<number> {
   const r = await server.client.json<{ items: Node[] }>('GET', '/api/v1/nodes?labelSelector=kedge.io%2Fsimulated%3Dtrue');
-  return r.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  return r.items.filter(isNodeReady).length;
 }
 
 async function phase<T>(ctx: BenchContext, name: string, deadline: number, progress: () => string, fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {

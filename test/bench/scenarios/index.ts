@@ -3,6 +3,7 @@ import { agentIdleScenario } from './agent-idle.js';
 import { apiScenario } from './api.js';
 import { applyRunningScenario } from './apply-running.js';
 import { coldStartScenario } from './cold-start.js';
+import { dnsScenario } from './dns.js';
 import { failoverScenario } from './failover.js';
 import { idleDiskScenario } from './idle-disk.js';
 import { fleetScenario } from './fleet.js';
@@ -10,4 +11,4 @@ import { schedulerScenario } from './scheduler.js';
 import { serverIdleScenario } from './server-idle.js';
 
 /** In the order they run: cheap and pure first, the fleet last. */
-export const scenarios: Scenario[] = [schedulerScenario, coldStartScenario, serverIdleScenario, agentIdleScenario, applyRunningScenario, apiScenario, failoverScenario, idleDiskScenario, fleetScenario];
+export const scenarios: Scenario[] = [schedulerScenario, dnsScenario, coldStartScenario, serverIdleScenario, agentIdleScenario, applyRunningScenario, apiScenario, failoverScenario, idleDiskScenario, fleetScenario];

@@ -2,7 +2,7 @@
 import type { Node } from '../../../shared/node.js';
 import type { Pod } from '../../../shared/pod.js';
 import { schedule } from '../../../server/scheduler/schedule.js';
-import { makeNode, makePod } from '../../../server/scheduler/testing.js';
+import { makeNode, makePod } from '../../../server/scheduler/testing/builders.js';
 
 /**
  * A mixed cluster: a tenth of the nodes in another zone, a few cordoned; pods of 50 owners (spread

@@ -9,6 +9,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { desiredStateSchema, joinResponseSchema, type JoinResponse, type NodeReport, type PodStatusReport } from '../../../shared/messages.js';
 import type { Pod, PodStatus } from '../../../shared/pod.js';
 import { topics } from '../../../shared/topics.js';
+import { kedgeVersion } from '../../../shared/version.js';
 
 export interface SimServer {
   /** https://127.0.0.1:PORT */
@@ -36,7 +37,7 @@ function nodeReport(name: string, localAddress: string): NodeReport {
   return {
     node: name,
     time: new Date().toISOString(),
-    agentVersion: '0.1.0',
+    agentVersion: kedgeVersion,
     arch: 'arm64',
     os: 'linux',
     kernel: '6.6.31-v8+',
