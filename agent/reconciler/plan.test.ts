@@ -93,6 +93,19 @@ describe('plan', () => {
     ]);
   });
 
+  it('a container whose pod this agent no longer knows (it restarted) gets the grace period it was labelled with', () => {
+    const state = createRuntimeState();
+    const labelled = info('uid-gone-c0', { uid: 'uid-gone' });
+    labelled.labels[containerLabels.graceSeconds] = '1';
+    const bad = info('uid-bad-c0', { uid: 'uid-bad' });
+    bad.labels[containerLabels.graceSeconds] = '-3';
+    expect(plan([], [labelled, bad, info('uid-old-c0', { uid: 'uid-old' })], state, t0, ctx).map((a) => 'graceSeconds' in a && a.graceSeconds)).toEqual([1, 30, 30]);
+    // Created with the pod's own period, when it sets one.
+    state.present.add('docker.io/library/busybox:1.36');
+    const create = plan([testPod('web', { spec: { terminationGracePeriodSeconds: 7 } })], [], state, t0, ctx)[0] as Extract<ReturnType<typeof plan>[number], { type: 'create' }>;
+    expect(create.spec.labels[containerLabels.graceSeconds]).toBe('7');
+  });
+
   it('never touches containers of another node', () => {
     const state = createRuntimeState();
     const actual = [info('uid-other-c0', { node: 'edge-2', uid: 'uid-other', status: 'stopped' })];

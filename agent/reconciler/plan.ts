@@ -140,13 +140,19 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
     actions.push({
       type: 'remove',
       id: a.id,
-      graceSeconds: pod?.graceSeconds ?? defaultGraceSeconds,
+      graceSeconds: pod?.graceSeconds ?? labelledGrace(a) ?? defaultGraceSeconds,
       pod: { uid, namespace: a.labels[containerLabels.podNamespace] ?? pod?.namespace ?? '', name: a.labels[containerLabels.podName] ?? pod?.name ?? '' },
       container: a.labels[containerLabels.container] ?? a.id,
       why: 'not desired',
     });
   }
   return actions;
+}
+
+/** The grace period the container was created with, from its label; undefined when it has none (or a bad one). */
+function labelledGrace(a: ContainerInfo): number | undefined {
+  const text = a.labels[containerLabels.graceSeconds];
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /**
