@@ -8,6 +8,8 @@ export interface AgentConfig {
   /** containerd socket; absent: use the system one when it answers, else start our own child. */
   containerdAddress?: string;
   nodeLabels: Record<string, string>;
+  /** --node-ip: the node's InternalIP; absent: the default route's interface address, looked up as it changes. */
+  nodeIP?: string;
   /** Heartbeat period, default 10 s. */
   heartbeatMs?: number;
   log?: (msg: string) => void;

@@ -74,7 +74,8 @@ describe('runAgent', () => {
     driver.images.add(image);
     const logs: string[] = [];
     const cfg = { server: server.url, token, nodeName: 'edge-1', dataDir, nodeLabels: { zone: 'a' }, heartbeatMs: 50, log: (m: string) => logs.push(m) };
-    const agent = await runAgent(cfg, { driver });
+    // The fake runtime runs no real containers: pods on the node's network.
+    const agent = await runAgent(cfg, { driver, podNetwork: null });
     expect(agent.nodeName).toBe('edge-1');
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
 
@@ -99,7 +100,7 @@ describe('runAgent', () => {
     await broker.close();
     const rebooted = createFakeDriver();
     rebooted.images.add(image);
-    const again = await runAgent({ ...cfg, log: (m) => logs.push(m) }, { driver: rebooted });
+    const again = await runAgent({ ...cfg, log: (m) => logs.push(m) }, { driver: rebooted, podNetwork: null });
     cleanups.push(() => again.stop());
     await until(() => rebooted.containers.get('uid-web-main')?.task?.status === 'running');
     expect(logs.join('\n')).toMatch(/using saved credentials/);
@@ -114,7 +115,7 @@ describe('runAgent', () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'TCPSocketWrap').length;
     const agent = await runAgent(
       { server: server.url, token: formatJoinToken(pki.caPem, 'abcdefghijklmnop0123'), nodeName: 'edge-2', dataDir, nodeLabels: {}, heartbeatMs: 30, log: () => undefined },
-      { driver: createFakeDriver() },
+      { driver: createFakeDriver(), podNetwork: null },
     );
     await until(() => broker.published.some((p) => p.topic === topics.status('edge-2')));
     await agent.stop();
@@ -126,6 +127,6 @@ describe('runAgent', () => {
 
   it('refuses to start with a malformed token, naming the flag', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'kedge-agent-'));
-    await expect(runAgent({ server: 'https://127.0.0.1:1', token: 'nope', nodeName: 'edge-1', dataDir, nodeLabels: {}, log: () => undefined }, { driver: createFakeDriver() })).rejects.toThrow(/--token/);
+    await expect(runAgent({ server: 'https://127.0.0.1:1', token: 'nope', nodeName: 'edge-1', dataDir, nodeLabels: {}, log: () => undefined }, { driver: createFakeDriver(), podNetwork: null })).rejects.toThrow(/--token/);
   });
 });

@@ -1,19 +1,30 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KedgeError } from '../shared/errors.js';
+import type { ClusterNetwork } from '../shared/cluster-network.js';
 import type { DesiredState } from '../shared/messages.js';
 import type { AgentConfig } from './config.js';
 import { agentPrivatePaths, checkPermissions } from './permissions.js';
+import { createClusterCache } from './cache/cluster.js';
 import { createDesiredCache } from './cache/desired.js';
 import { ensureContainerd } from './containerd/ensure.js';
-import { nodeAddresses } from './fingerprint/addresses.js';
 import { collectHostFacts } from './fingerprint/host.js';
+import { currentNodeAddresses } from './fingerprint/node-ip.js';
 import { collectReport } from './fingerprint/report.js';
 import { createImageImporter } from './images/importer.js';
 import { normalizeImageRef } from './images/ref.js';
 import { joinServer, type JoinResult } from './join/join.js';
 import { createLogKeeper } from './logs/keeper.js';
 import { logPathFor } from './logs/layout.js';
+import { createClusterSync } from './network/cluster-sync.js';
+import { readResolvConf, upstreamsOf } from './network/dns/resolv-conf.js';
+import { startClusterDns } from './network/dns/server.js';
+import { createNodeRoutes } from './network/node/apply.js';
+import { hostNetTools, type NetTools } from './network/node/tools.js';
+import { startPodNetwork } from './network/pod/start.js';
+import { createServiceRouter } from './network/services/router.js';
+import type { PodNetwork, PodNetworkFacts } from './network/pod/types.js';
+import type { ClusterDns, ServiceRouter } from './network/types.js';
 import { createEventBatcher } from './events/batcher.js';
 import { containerId } from './reconciler/ids.js';
 import { createReconciler } from './reconciler/loop.js';
@@ -30,6 +41,20 @@ export interface AgentDeps {
   /** A runtime to use instead of containerd (tests); the agent does not close an injected driver. */
   driver: RuntimeDriver;
   now: () => number;
+  /** Where the node's devices and routes are read and changed (tests: a network namespace). */
+  netTools: NetTools;
+  /** Starts the cluster DNS for the cluster network (default: on its clusterDNS address, port 53, UDP and TCP). */
+  startDns: (network: ClusterNetwork) => Promise<ClusterDns>;
+  /** The node's Service rules (default: nftables table ip kedge). */
+  serviceRouter: ServiceRouter;
+  /** The pod network (default: the CNI plugins, after a preflight); null: every pod on the node's own network (tests with a fake runtime). */
+  podNetwork: PodNetwork | null;
+}
+
+/** The cluster DNS on every node, forwarding other names to the node's own resolvers. */
+async function startNodeDns(network: ClusterNetwork, log: (msg: string) => void): Promise<ClusterDns> {
+  const conf = await readResolvConf();
+  return startClusterDns({ address: network.clusterDNS, port: 53, domain: network.clusterDomain, upstreams: upstreamsOf(conf), log });
 }
 
 export interface RunningAgent {
@@ -54,8 +79,9 @@ async function prepareDataDir(dir: string): Promise<void> {
 }
 
 /**
- * Runs the node: join (or the saved credentials), containerd, image importer, log keeper, the
- * reconciler started from the cached desired state (pods come back without the server), then the
+ * Runs the node: join (or the saved credentials), containerd, the pod network's preflight, image
+ * importer, log keeper, the node's routes, Service rules and DNS and the reconciler started from
+ * the cached cluster messages and desired state (all come back without the server), then the
  * MQTT session.
  */
 export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}): Promise<RunningAgent> {
@@ -96,6 +122,12 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       runtimeVersion = containerd.version;
     }
     const host = await collectHostFacts();
+    // Cluster messages from the last run: routes, Service rules and DNS come back before the server answers.
+    const clusterCache = createClusterCache({ dataDir, log });
+    await clusterCache.load();
+    undo.push(() => clusterCache.flush());
+    const clusterRanges = () => (clusterCache.network ? [clusterCache.network.clusterCIDR, clusterCache.network.serviceCIDR] : []);
+    const addresses = () => currentNodeAddresses({ ...(cfg.nodeIP ? { given: cfg.nodeIP } : {}), exclude: clusterRanges });
 
     const logsRoot = join(dataDir, 'logs');
     // containerd's own log is capped too: an SD card must not fill up with it.
@@ -104,6 +136,25 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     undo.push(() => keeper.stop());
 
     let session: Session | undefined;
+    // Preflight first: a node that cannot run the pod network says what to install before anything starts.
+    const podNetwork =
+      deps.podNetwork === undefined ? await startPodNetwork({ dataDir, nodeName, log, ...(clusterCache.network?.backend === 'vxlan' ? { vxlanRequired: true } : {}) }) : deps.podNetwork;
+    const netTools = deps.netTools ?? hostNetTools();
+    // Routes, Service rules and DNS follow the cluster messages and this node's pods.
+    const sync = createClusterSync({
+      applyRoutes: createNodeRoutes({ nodeName, nodeIPs: addresses, tools: netTools, log }),
+      router: deps.serviceRouter ?? createServiceRouter({ log }),
+      startDns: deps.startDns ?? ((network) => startNodeDns(network, log)),
+      localPods: () => reconciler.localPods(),
+      // Pods waiting for a pod range may attach now.
+      onFactsChanged: () => reconciler.trigger('node network'),
+      log,
+    });
+    undo.push(() => sync.close());
+    const networkFacts = (): PodNetworkFacts | undefined => {
+      const network = clusterCache.network;
+      return sync.facts && network ? { ...sync.facts, clusterDNS: network.clusterDNS, clusterDomain: network.clusterDomain } : undefined;
+    };
     // Pod events wait here (batched, deduplicated) until the session can send them.
     const events = createEventBatcher({ node: nodeName, publish: (batch) => session?.publishEvents(batch) ?? false, log });
     undo.push(() => events.stop());
@@ -114,13 +165,14 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       nodeName,
       normalizeImage: (ref) => normalizeImageRef(ref),
       logPath: (p) => logPathFor(logsRoot, p),
-      hostIP: () => nodeAddresses()[0] ?? '127.0.0.1',
+      hostIP: () => addresses()[0] ?? '127.0.0.1',
       now,
       log,
       onStatusChange: (changed) => session?.publishPods(changed),
       onPodRemoved: (p) => void keeper.removePod(p.namespace, p.name, p.uid).catch((e: Error) => log(`removing logs of pod ${p.namespace}/${p.name}: ${e.message}`)),
       volumes,
       events,
+      ...(podNetwork ? { podNetwork, networkFacts, onLocalPodsChanged: () => sync.podsChanged() } : {}),
     });
     undo.push(() => reconciler.stop());
 
@@ -130,6 +182,11 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
     if (cached && cached.node === nodeName) {
       log(`starting from the cached desired state (revision ${cached.revision}, ${cached.pods.length} pods)`);
       reconciler.setDesired(cached.pods, cached);
+    }
+    if (clusterCache.network) {
+      log(`node network from the cache (cluster network revision ${clusterCache.network.revision}, services revision ${clusterCache.services?.revision ?? 'none'})`);
+      sync.update({ network: clusterCache.network, services: clusterCache.services });
+      await sync.idle();
     }
     reconciler.start();
 
@@ -162,9 +219,15 @@ export async function runAgent(cfg: AgentConfig, deps: Partial<AgentDeps> = {}):
       nodeName,
       credentials: mqttCredentials(joined),
       heartbeatMs: cfg.heartbeatMs,
-      report: () => collectReport({ nodeName, dataDir, host, containerRuntimeVersion: runtimeVersion, nodeLabels: cfg.nodeLabels, now }),
+      report: () => collectReport({ nodeName, dataDir, host, containerRuntimeVersion: runtimeVersion, nodeLabels: cfg.nodeLabels, now, addresses }),
       podStatuses: () => reconciler.statuses(),
       onDesired,
+      onClusterNetwork: (network) => {
+        if (clusterCache.offerNetwork(network)) sync.update({ network, services: clusterCache.services });
+      },
+      onClusterServices: (services) => {
+        if (clusterCache.offerServices(services)) sync.update({ network: clusterCache.network, services });
+      },
       onNotAuthorized: async () => mqttCredentials(await join_()),
       onRpcRequest: (id, payload) => rpc.onRequest(id, payload),
       // Answers cannot reach a server that is gone; it fails those calls on its side too.

@@ -610,6 +610,21 @@ if [ -z "${ROOT}" ]; then
     done
 fi
 rmdir /run/kedge 2>/dev/null || true
+
+# 7. The node's network, which outlives the agent on purpose: kedge's routes (protocol 66, no
+#    other route is touched), its devices and its nftables table. A test install under
+#    INSTALL_KEDGE_ROOT leaves the host's network alone.
+if [ -z "${ROOT}" ]; then
+    if command -v ip >/dev/null 2>&1; then
+        ip route flush proto 66 2>/dev/null || true
+        for DEV in kedge.vxlan kedge-svc kedge0; do
+            ip link delete "${DEV}" 2>/dev/null || true
+        done
+    fi
+    if command -v nft >/dev/null 2>&1; then
+        nft delete table ip kedge 2>/dev/null || true
+    fi
+fi
 EOF
     install_file "${TMP_DIR}/killall" "${KILLALL}" 755
 }

@@ -6,6 +6,7 @@ import { execUpgradeHandler } from './api/exec-websocket.js';
 import { createDistribution } from './api/distribution.js';
 import { serveApi } from './api/serve.js';
 import { ensureSystemNamespaces } from './api/namespaces.js';
+import { apiAddress } from './bootstrap/api-address.js';
 import { prepareDataDir } from './bootstrap/data-dir.js';
 import { joinCommand, writeKubeconfig } from './bootstrap/kubeconfig.js';
 import { checkPermissions, ensurePrivateFile, serverPrivatePaths } from './bootstrap/permissions.js';
@@ -20,6 +21,8 @@ import { createNodeMessageDispatcher } from './nodes/dispatch.js';
 import { createJoinHandler } from './nodes/join.js';
 import { createNodeTracker } from './nodes/tracker.js';
 import { ensurePki } from './pki/ensure.js';
+import { networkClaims } from './network/claims.js';
+import { defaultNetworkSettings } from './network/settings.js';
 import { createRpcClient } from './rpc/client.js';
 import { createSecretCodec } from './secrets/codec.js';
 import { ensureSecretsKey } from './secrets/key.js';
@@ -46,8 +49,10 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   const secrets = ensureSecrets(cfg.dataDir, pki.caPem);
   ensurePrivateFile(join(cfg.dataDir, 'db', 'state.db')); // SQLite gives -wal and -shm the database's mode
   // Secrets are encrypted in the store layer, so every reader (API, controllers) sees them decrypted and no row holds plaintext.
-  const store = openStore(join(cfg.dataDir, 'db', 'state.db'), { codec: createSecretCodec(ensureSecretsKey(cfg.dataDir, { log })) });
+  // Claims: ClusterIPs, NodePorts and pod ranges are held in the same transaction as the object holding them.
+  const store = openStore(join(cfg.dataDir, 'db', 'state.db'), { codec: createSecretCodec(ensureSecretsKey(cfg.dataDir, { log })), claims: networkClaims });
   ensureSystemNamespaces(store);
+  const network = cfg.network ?? defaultNetworkSettings;
 
   const events = createEventRecorder({ store, log });
   const tracker = createNodeTracker({ store, log, events });
@@ -76,6 +81,8 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     log,
     events,
     podEvictionTimeoutMs: cfg.podEvictionTimeoutMs,
+    network,
+    ...(cfg.httpsPort ? { apiEndpoint: { ip: apiAddress(cfg.bindAddress, [network.clusterCIDR, network.serviceCIDR]), port: cfg.httpsPort } } : {}),
   });
   const tick = setInterval(() => tracker.tick(), 1000);
   tick.unref();
@@ -94,6 +101,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
     rpc,
     distribution: createDistribution({ dataDir: cfg.dataDir }),
     connectedNodes: broker.connectedNodes,
+    network,
     log,
   });
   const api = await serveApi(app, {

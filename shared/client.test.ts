@@ -1,29 +1,43 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from './client.js';
 
-const servers: http.Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
-});
+let server: http.Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-describe('api client', () => {
-  it('sends a GET again when the kept-alive socket it reused was closed by the server, once', async () => {
-    let requests = 0;
-    const server = http.createServer((req, res) => {
-      requests++;
-      // The second request arrives on the first one's socket: the server drops it, as an idle timeout would.
-      if (requests === 2) return req.socket.destroy();
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ n: requests }));
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const client = createApiClient({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    expect(await client.request('GET', '/a')).toEqual({ n: 1 });
-    expect(await client.request('GET', '/b')).toEqual({ n: 3 });
-    requests = 1;
-    await expect(client.request('POST', '/c', {})).rejects.toThrow(/ECONNRESET/);
+/** A server that drops a kept-alive connection at its second request, as one closing an idle socket does at the wrong moment. */
+async function droppingServer(): Promise<{ url: string; requests: string[] }> {
+  const served = new WeakSet<Socket>();
+  const requests: string[] = [];
+  server = http.createServer((req, res) => {
+    if (served.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
+    served.add(req.socket);
+    requests.push(`${req.method} ${req.url}`);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ok: true }));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+describe('API client', () => {
+  it('sends an idempotent request again when the kept-alive socket it reused was closed', async () => {
+    const { url, requests } = await droppingServer();
+    const client = createApiClient({ server: url });
+    expect(await client.request('GET', '/a')).toEqual({ ok: true });
+    expect(await client.request('GET', '/b')).toEqual({ ok: true });
+    expect(requests).toEqual(['GET /a', 'GET /b']);
+  });
+
+  it('does not send a POST twice', async () => {
+    const { url } = await droppingServer();
+    const client = createApiClient({ server: url });
+    await client.request('GET', '/a');
+    await expect(client.request('POST', '/b', {})).rejects.toThrow(/ECONNRESET|socket hang up/);
   });
 });

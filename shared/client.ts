@@ -6,6 +6,9 @@ import type { KObject } from './meta.js';
 import { kindByName, resourcePath, type KindInfo } from './kinds.js';
 import { tableMediaType, type IncludeObject, type Table } from './table.js';
 
+/** Methods whose request may be sent twice without changing the outcome. */
+const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
 export interface ClientOptions {
   /** https://host:6443 */
   server: string;
@@ -98,8 +101,8 @@ export function createApiClient(opts: ClientOptions) {
       );
       req.on('timeout', () => req.destroy(new KedgeError('Timeout', `${method} ${url.href}: no answer within ${(ro.timeoutMs ?? opts.timeoutMs ?? 30_000) / 1000}s`)));
       req.on('error', (e) => {
-        // A kept-alive socket the server closed while this process was busy: the GET never arrived, send it again.
-        if (method === 'GET' && !retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') resolve(send(method, path, body, ro, true));
+        // A kept-alive socket the server closed as it was reused: the request never reached it, so an idempotent one is sent again.
+        if (!retried && req.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && idempotent.has(method)) resolve(send(method, path, body, ro, true));
         else reject(connectionError(e, url.href, opts.source));
       });
       if (payload !== undefined) req.write(payload);

@@ -25,38 +25,48 @@ const endpointPortSchema = z.object({
 });
 
 /** v1 Endpoints: one per Service with a selector, named like it. */
-export const endpointsSchema = z.object({
-  apiVersion: z.literal('v1'),
-  kind: z.literal('Endpoints'),
-  metadata: objectMetaSchema,
-  subsets: z
-    .array(
-      z.object({
-        addresses: z.array(endpointAddressSchema).optional(),
-        notReadyAddresses: z.array(endpointAddressSchema).optional(),
-        ports: z.array(endpointPortSchema).optional(),
-      }),
-    )
-    .optional(),
-});
+export const endpointsSchema = z
+  .object({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('Endpoints'),
+    metadata: objectMetaSchema,
+    subsets: z
+      .array(
+        z.object({
+          addresses: z.array(endpointAddressSchema).optional().describe('Addresses of ready pods.'),
+          notReadyAddresses: z.array(endpointAddressSchema).optional().describe('Addresses of pods that are not ready (yet, or any more).'),
+          ports: z.array(endpointPortSchema).optional().describe('The ports these addresses offer, named after the Service ports.'),
+        }),
+      )
+      .optional()
+      .describe('Groups of addresses that offer the same ports.'),
+  })
+  .describe('Endpoints name the addresses behind a Service: kept by kedge from the pods a Service selects, or written by hand for a Service without a selector.');
 export type Endpoints = z.infer<typeof endpointsSchema>;
 
 /** discovery.k8s.io/v1 EndpointSlice, labelled `kubernetes.io/service-name`. */
-export const endpointSliceSchema = z.object({
-  apiVersion: z.literal('discovery.k8s.io/v1'),
-  kind: z.literal('EndpointSlice'),
-  metadata: objectMetaSchema,
-  addressType: z.enum(['IPv4', 'IPv6', 'FQDN']),
-  endpoints: z.array(
-    z.object({
-      addresses: z.array(z.string()).min(1),
-      conditions: z.object({ ready: z.boolean().optional(), serving: z.boolean().optional(), terminating: z.boolean().optional() }).optional(),
-      hostname: z.string().optional(),
-      nodeName: z.string().optional(),
-      zone: z.string().optional(),
-      targetRef: objectReferenceSchema.optional(),
-    }),
-  ),
-  ports: z.array(z.object({ name: z.string().optional(), port: z.number().int().optional(), protocol: serviceProtocolSchema.optional(), appProtocol: z.string().optional() })).optional(),
-});
+export const endpointSliceSchema = z
+  .object({
+    apiVersion: z.literal('discovery.k8s.io/v1'),
+    kind: z.literal('EndpointSlice'),
+    metadata: objectMetaSchema,
+    addressType: z.enum(['IPv4', 'IPv6', 'FQDN']).describe('The kind of addresses in this slice: IPv4, IPv6 or FQDN.'),
+    endpoints: z
+      .array(
+        z.object({
+          addresses: z.array(z.string()).min(1),
+          conditions: z.object({ ready: z.boolean().optional(), serving: z.boolean().optional(), terminating: z.boolean().optional() }).optional(),
+          hostname: z.string().optional(),
+          nodeName: z.string().optional(),
+          zone: z.string().optional(),
+          targetRef: objectReferenceSchema.optional(),
+        }),
+      )
+      .describe('The endpoints: each a pod address with its readiness, node and pod.'),
+    ports: z
+      .array(z.object({ name: z.string().optional(), port: z.number().int().optional(), protocol: serviceProtocolSchema.optional(), appProtocol: z.string().optional() }))
+      .optional()
+      .describe('The ports every endpoint of this slice offers, named after the Service ports.'),
+  })
+  .describe('An EndpointSlice holds up to 100 endpoints of a Service, labelled kubernetes.io/service-name.');
 export type EndpointSlice = z.infer<typeof endpointSliceSchema>;

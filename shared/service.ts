@@ -52,11 +52,13 @@ export const serviceStatusSchema = z.object({
   loadBalancer: z.object({ ingress: z.array(loadBalancerIngressSchema).optional() }).optional(),
 });
 
-export const serviceSchema = z.object({
-  apiVersion: z.literal('v1'),
-  kind: z.literal('Service'),
-  metadata: objectMetaSchema,
-  spec: serviceSpecSchema.optional(),
-  status: serviceStatusSchema.optional(),
-});
+export const serviceSchema = z
+  .object({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('Service'),
+    metadata: objectMetaSchema,
+    spec: serviceSpecSchema.optional(),
+    status: serviceStatusSchema.optional(),
+  })
+  .describe('A Service gives a set of pods one virtual address (ClusterIP) and name; NodePort and LoadBalancer Services also answer on the nodes.');
 export type Service = z.infer<typeof serviceSchema>;

@@ -89,7 +89,8 @@ describe('a corrupt or truncated desired-state cache', () => {
     const logs: string[] = [];
     const agent = await runAgent(
       { server: server.url, token: formatJoinToken(pki.caPem, 'abcdefghijklmnop0123'), nodeName: 'edge-1', dataDir, nodeLabels: {}, heartbeatMs: 1000, log: (m) => logs.push(m) },
-      { driver },
+      // The fake runtime runs no real containers: pods on the node's network.
+      { driver, podNetwork: null },
     );
     cleanups.push(() => agent.stop());
 

@@ -18,6 +18,8 @@ export interface ReportContext {
   now?: () => number;
   /** Filesystem root for /proc and /sys (tests). */
   root?: string;
+  /** The node's addresses, node IP first (default: every external address). */
+  addresses?: () => string[];
 }
 
 /** The kubernetes.io labels every node carries, plus the user's --node-label ones. */
@@ -44,7 +46,7 @@ export async function collectReport(ctx: ReportContext): Promise<NodeReport> {
     kernel: ctx.host.kernel,
     osImage: ctx.host.osImage,
     hostname: ctx.host.hostname,
-    addresses: nodeAddresses(),
+    addresses: ctx.addresses?.() ?? nodeAddresses(),
     containerRuntimeVersion: ctx.containerRuntimeVersion,
     cpu: { count, model: ctx.host.cpuModel, load1 },
     memory,

@@ -1,8 +1,10 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { clusterNetworkSchema, clusterServicesSchema, type ClusterNetwork, type ClusterServices } from '../../shared/cluster-network.js';
 import type { DesiredState, NodeEvents, NodeReport, PodStatusReport } from '../../shared/messages.js';
 import { topics } from '../../shared/topics.js';
 import { reconnectDelay } from './backoff.js';
 import { parseDesiredMessage } from './desired-message.js';
+import { parseMessage } from './message.js';
 
 export interface MqttCredentials {
   /** mqtts://host:8883 (mqtt:// only in tests). */
@@ -25,6 +27,10 @@ export interface SessionOptions {
   /** Every pod the node has, sent with full: true on each (re)connect. */
   podStatuses: () => PodStatusEntry[];
   onDesired: (state: DesiredState) => void;
+  /** The retained cluster network (settings, every node's pod range); without it the node does not subscribe. */
+  onClusterNetwork?: (network: ClusterNetwork) => void;
+  /** The retained Services with their endpoints; without it the node does not subscribe. */
+  onClusterServices?: (services: ClusterServices) => void;
   /** The broker refused the credentials: they may be stale (node re-created); re-join and return new ones. */
   onNotAuthorized?: () => Promise<MqttCredentials | null | undefined>;
   onConnectionChange?: (connected: boolean) => void;
@@ -105,19 +111,35 @@ export function createSession(o: SessionOptions): Session {
 
   const rpcPrefix = topics.rpcRequest(node, '');
 
+  /** A handler that throws must not take the MQTT client's message loop with it. */
+  function deliver<T extends { revision: number }>(what: string, message: T | null, handler: ((m: T) => void) | undefined): void {
+    if (!message || !handler) return;
+    try {
+      handler(message);
+    } catch (e) {
+      log(`${what} revision ${message.revision}: ${(e as Error).message}`);
+    }
+  }
+
   function onMessage(topic: string, payload: Buffer): void {
     if (topic.startsWith(rpcPrefix)) {
       o.onRpcRequest?.(topic.slice(rpcPrefix.length), payload);
       return;
     }
-    if (topic !== topics.desired(node)) return;
-    const desired = parseDesiredMessage(node, payload, log);
-    if (!desired) return;
-    try {
-      o.onDesired(desired);
-    } catch (e) {
-      log(`desired state revision ${desired.revision}: ${(e as Error).message}`);
+    switch (topic) {
+      case topics.desired(node):
+        return deliver('desired state', parseDesiredMessage(node, payload, log), o.onDesired);
+      case topics.clusterNetwork:
+        return deliver('cluster network', parseMessage(clusterNetworkSchema, 'cluster network message', payload, log), o.onClusterNetwork);
+      case topics.clusterServices:
+        return deliver('cluster services', parseMessage(clusterServicesSchema, 'cluster services message', payload, log), o.onClusterServices);
     }
+  }
+
+  function subscribe(c: MqttClient, topic: string, what: string): void {
+    c.subscribe(topic, { qos: 1 }, (err) => {
+      if (err) log(`cannot subscribe to ${what}: ${err.message}`);
+    });
   }
 
   function connect(): void {
@@ -132,14 +154,10 @@ export function createSession(o: SessionOptions): Session {
       attempt = 0;
       log(`connected to ${creds.url} as ${node}`);
       c.publish(topics.online(node), '1', { qos: 1, retain: true });
-      c.subscribe(topics.desired(node), { qos: 1 }, (err) => {
-        if (err) log(`cannot subscribe to the desired state: ${err.message}`);
-      });
-      if (o.onRpcRequest) {
-        c.subscribe(topics.rpcRequests(node), { qos: 1 }, (err) => {
-          if (err) log(`cannot subscribe to rpc requests: ${err.message}`);
-        });
-      }
+      subscribe(c, topics.desired(node), 'the desired state');
+      if (o.onRpcRequest) subscribe(c, topics.rpcRequests(node), 'rpc requests');
+      if (o.onClusterNetwork) subscribe(c, topics.clusterNetwork, 'the cluster network');
+      if (o.onClusterServices) subscribe(c, topics.clusterServices, 'the cluster services');
       publishFull(c);
       void sendHeartbeat(c);
       heartbeat = setInterval(() => void sendHeartbeat(c), o.heartbeatMs ?? 10_000);

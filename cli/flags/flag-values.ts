@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { KedgeError } from '../../shared/errors.js';
 import { labelsSchema } from '../../shared/meta.js';
 
@@ -55,4 +56,11 @@ export function parseServerUrl(text: string, what: string): string {
   }
   if (url.protocol !== 'https:') throw new KedgeError('BadRequest', `${what}: "${text}" must start with https://`);
   return url.origin;
+}
+
+/** --node-ip: the node's IPv4 InternalIP (IPv6-only nodes are not supported yet). */
+export function parseNodeIP(text: string | undefined, what: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (!net.isIPv4(text.trim())) throw new KedgeError('BadRequest', `${what}: "${text}" is not an IPv4 address; give the address other nodes reach this one at, e.g. 192.168.1.20`);
+  return text.trim();
 }

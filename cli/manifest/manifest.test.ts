@@ -61,7 +61,7 @@ describe('manifestObjects', () => {
 
   it('names the file, line and problem', () => {
     const src = (text: string) => [{ name: 'm.yaml', text }];
-    expect(() => manifestObjects(src('kind: Service\napiVersion: v1\nmetadata: {name: x}\n'), ns)).toThrow('m.yaml:1: unknown kind "Service"; kedge serves Namespace, Node, Pod, Deployment');
+    expect(() => manifestObjects(src('kind: Job\napiVersion: batch/v1\nmetadata: {name: x}\n'), ns)).toThrow('m.yaml:1: unknown kind "Job"; kedge serves Namespace, Node, Pod, Deployment');
     expect(() => manifestObjects(src('apiVersion: v1\nmetadata: {name: x}\n'), ns)).toThrow('m.yaml:1: kind is required');
     expect(() => manifestObjects(src(deployment.replace('apps/v1', 'extensions/v1beta1')), ns)).toThrow('m.yaml:1: Deployment needs apiVersion "apps/v1", got "extensions/v1beta1"');
     expect(() => manifestObjects(src(deployment.replace('name: hello\n', 'labels: {}\n')), ns)).toThrow('m.yaml:1: Deployment needs metadata.name');

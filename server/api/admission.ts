@@ -3,6 +3,10 @@ import { nameSchema, type KObject } from '../../shared/meta.js';
 import { fromLabelSelector, matches } from '../../shared/selector.js';
 import { validate } from '../../shared/validate.js';
 import type { LabelSelectorSpec } from '../../shared/deployment.js';
+import type { Node } from '../../shared/node.js';
+import type { Service } from '../../shared/service.js';
+import { admitService } from '../network/service-admission.js';
+import type { NetworkSettings } from '../network/settings.js';
 import { checkConfigObject, mergeStringData } from '../secrets/admission.js';
 import type { Store } from '../store/types.js';
 import { applyDeletionFieldRules } from './deletion-fields.js';
@@ -14,10 +18,24 @@ import { checkDaemonSet, checkDeploymentStrategy, checkReplicaSet, defaultDaemon
 
 export type Operation = 'create' | 'update';
 
-/** Per-kind defaulting (before schema validation) and checks (after); kinds without rules need none. */
+export interface AdmissionContext {
+  store: Store;
+  /** The stored object, on update. */
+  existing?: KObject;
+  fields?: FieldChecks;
+  /** Where ClusterIPs and NodePorts come from. */
+  network: NetworkSettings;
+  random?: () => number;
+}
+
+/**
+ * Per-kind defaulting (before schema validation), checks (after), and what the stored form adds
+ * (allocations, read from the store: call admit inside the transaction that writes); kinds without rules need none.
+ */
 interface KindRules {
   defaults?(obj: JsonObject, op: Operation): void;
   check?(obj: KObject, op: Operation, existing?: KObject): void;
+  complete?(obj: KObject, ctx: AdmissionContext): KObject;
 }
 
 const invalid = (obj: KObject, field: string, message: string) =>
@@ -65,14 +83,31 @@ const rules: Record<string, KindRules> = {
     check: (obj, _op, existing) => checkReplicaSet(obj, existing),
   },
   DaemonSet: { defaults: (obj) => defaultDaemonSet(obj), check: (obj, _op, existing) => checkDaemonSet(obj, existing) },
+  Service: {
+    complete: (obj, ctx) => admitService(obj as Service, ctx.existing as Service | undefined, { settings: ctx.network, claims: ctx.store.claims, random: ctx.random }),
+  },
+  Node: { check: (obj, _op, existing) => checkPodCIDR(obj as Node, existing as Node | undefined) },
 };
+
+/** A node's pod range is given once (by the server) and kept: its pods' addresses come from it. */
+function checkPodCIDR(n: Node, existing: Node | undefined) {
+  const before = existing?.spec?.podCIDR;
+  if (before && n.spec?.podCIDR !== before) {
+    throw invalid(n, 'spec.podCIDR', `Forbidden: node updates may not change podCIDR except from "" to valid`);
+  }
+  const beforeAll = existing?.spec?.podCIDRs;
+  if (beforeAll?.length && JSON.stringify(n.spec?.podCIDRs ?? []) !== JSON.stringify(beforeAll)) {
+    throw invalid(n, 'spec.podCIDRs', `Forbidden: node updates may not change podCIDR except from "" to valid`);
+  }
+}
 
 /**
  * Checks and defaults an object sent to `target`: apiVersion/kind must match the URL, the namespace
  * comes from the URL and must exist, then the kind's schema and rules. Returns what to store.
  */
-export function admit(body: Record<string, unknown>, target: ResourceTarget, op: Operation, store: Store, existing?: KObject, fields?: FieldChecks): KObject {
+export function admit(body: Record<string, unknown>, target: ResourceTarget, op: Operation, ctx: AdmissionContext): KObject {
   const { info } = target;
+  const { store, existing, fields } = ctx;
   const obj = withoutNullFields(body);
   for (const field of ['apiVersion', 'kind'] as const) {
     const want = field === 'apiVersion' ? info.apiVersion : info.kind;
@@ -114,7 +149,9 @@ export function admit(body: Record<string, unknown>, target: ResourceTarget, op:
   applyDeletionFieldRules(valid, op, existing);
 
   if (info.namespaced && op === 'create') checkNamespaceAcceptsNew(store, info, valid.metadata.namespace!, valid.metadata.name);
-  return valid;
+  // The status subresource changes status only: nothing of the spec is allocated there.
+  const complete = target.subresource ? undefined : rules[info.kind]?.complete;
+  return complete ? complete(valid, ctx) : valid;
 }
 
 type JsonObject = Record<string, unknown>;

@@ -98,10 +98,15 @@ describe('discovery', () => {
       kind: 'APIGroupList',
       groups: [
         { name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } },
+        { name: 'discovery.k8s.io', preferredVersion: { groupVersion: 'discovery.k8s.io/v1' } },
         { name: 'authorization.k8s.io', preferredVersion: { groupVersion: 'authorization.k8s.io/v1' } },
         { name: 'authentication.k8s.io', preferredVersion: { groupVersion: 'authentication.k8s.io/v1' } },
       ],
     });
+    expect(core.resources).toContainEqual(expect.objectContaining({ name: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'] }));
+    expect(core.resources).toContainEqual(expect.objectContaining({ name: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] }));
+    const discovery = await (await call('GET', '/apis/discovery.k8s.io/v1')).json();
+    expect(discovery.resources).toContainEqual(expect.objectContaining({ name: 'endpointslices', kind: 'EndpointSlice', namespaced: true }));
     const apps = await (await call('GET', '/apis/apps/v1')).json();
     expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', shortNames: ['deploy'] }));
     expect((await call('GET', '/apis/batch/v1')).status).toBe(404);

@@ -71,7 +71,7 @@ function invalid(field: string, message: string): KedgeError {
 }
 
 /** Kinds whose DELETE answers with the object itself even once it is gone (Kubernetes' ReturnDeletedObject). */
-const returnsDeletedObject = new Set(['Pod', 'Namespace']);
+const returnsDeletedObject = new Set(['Pod', 'Namespace', 'Service']);
 
 /**
  * What DELETE answers, as Kubernetes does: the object while something still holds it (grace period,

@@ -29,7 +29,7 @@ describe('aggregated discovery', () => {
     expect(doc.items[0]!.metadata.name).toBeUndefined();
     const resources = doc.items[0]!.versions[0]!.resources;
     const byName = Object.fromEntries(resources.map((r) => [r.resource, r]));
-    expect(Object.keys(byName).sort()).toEqual(['configmaps', 'events', 'namespaces', 'nodes', 'pods', 'secrets']);
+    expect(Object.keys(byName).sort()).toEqual(['configmaps', 'endpoints', 'events', 'namespaces', 'nodes', 'pods', 'secrets', 'services']);
     expect(byName.pods).toMatchObject({ scope: 'Namespaced', shortNames: ['po'], categories: ['all'], responseKind: { group: '', version: 'v1', kind: 'Pod' } });
     expect(byName.pods!.subresources.map((s) => s.subresource)).toEqual(['status', 'log']);
     expect(byName.nodes).toMatchObject({ scope: 'Cluster', shortNames: ['no'] });
@@ -39,11 +39,12 @@ describe('aggregated discovery', () => {
   it('lists apps on /apis, with the scale subresource kubectl scale looks for', async () => {
     const { call } = testApi();
     const doc = (await (await call('GET', '/apis', undefined, { accept: kubectlAccept })).json()) as Doc;
-    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'authorization.k8s.io', 'authentication.k8s.io']);
+    expect(doc.items.map((i) => i.metadata.name)).toEqual(['apps', 'discovery.k8s.io', 'authorization.k8s.io', 'authentication.k8s.io']);
+    expect(doc.items[1]!.versions[0]!.resources.map((r) => r.resource)).toEqual(['endpointslices']);
     const deploy = doc.items[0]!.versions[0]!.resources.find((r) => r.resource === 'deployments')!;
     expect(deploy).toMatchObject({ shortNames: ['deploy'], responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' } });
     expect(deploy.subresources).toContainEqual({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
-    const review = doc.items[1]!.versions[0]!.resources.find((r) => r.resource === 'selfsubjectaccessreviews')!;
+    const review = doc.items.find((i) => i.metadata.name === 'authorization.k8s.io')!.versions[0]!.resources.find((r) => r.resource === 'selfsubjectaccessreviews')!;
     expect(review).toMatchObject({ scope: 'Cluster', verbs: ['create'], responseKind: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' }, subresources: [] });
   });
 

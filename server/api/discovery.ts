@@ -6,7 +6,7 @@ import { reviewResources } from './access-review.js';
 const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** What `kubectl get all` expands to, as in Kubernetes. */
-const inCategoryAll = new Set(['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet']);
+const inCategoryAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'DaemonSet']);
 
 interface Subresource {
   name: string;

@@ -63,10 +63,12 @@ export function unknownFields(raw: unknown, parsed: unknown, at = ''): string[] 
 const kubernetesFieldsKedgeIgnores = new Set([
   // pod spec
   'securityContext', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
-  'dnsPolicy', 'dnsConfig', 'schedulerName', 'enableServiceLinks', 'priorityClassName', 'preemptionPolicy',
-  'runtimeClassName', 'shareProcessNamespace', 'hostPID', 'hostIPC', 'subdomain', 'setHostnameAsFQDN',
+  'schedulerName', 'enableServiceLinks', 'priorityClassName', 'preemptionPolicy',
+  'runtimeClassName', 'shareProcessNamespace', 'hostPID', 'hostIPC', 'setHostnameAsFQDN',
   'topologySpreadConstraints', 'readinessGates', 'overhead', 'os', 'activeDeadlineSeconds', 'initContainers',
-  'ephemeralContainers', 'hostAliases', 'hostUsers', 'schedulingGates', 'resourceClaims',
+  'ephemeralContainers', 'hostUsers', 'schedulingGates', 'resourceClaims',
+  // services and endpoint slices
+  'loadBalancerSourceRanges', 'trafficDistribution', 'hints', 'deprecatedTopology',
   // containers
   'lifecycle', 'stdin', 'stdinOnce', 'tty', 'terminationMessagePath', 'terminationMessagePolicy', 'volumeDevices',
   'resizePolicy', 'restartPolicy',

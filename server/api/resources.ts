@@ -3,6 +3,7 @@ import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
 import { deleteObject } from '../deletion/delete.js';
+import { defaultNetworkSettings } from '../network/settings.js';
 import { admit } from './admission.js';
 import { deleteResponseBody, readDeleteRequest } from './delete-request.js';
 import { deleteDryRun, dryRunQuery, runWrite } from './dry-run.js';
@@ -20,6 +21,7 @@ import { parseWatchQuery, watchCollection } from './watch.js';
 /** The generic resource handler: every kind in shared/kinds.ts, routed by its group, version and plural. */
 export function resourceRoutes(deps: ApiDeps): Hono {
   const { store } = deps;
+  const network = deps.network ?? defaultNetworkSettings;
   const app = new Hono();
   const view = (o: KObject) => (o.kind === 'Node' && deps.nodeView ? deps.nodeView(o) : o);
 
@@ -81,17 +83,22 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     }
     if (t.subresource) throw notAllowed('POST', c.req.path, ['GET', 'PUT', 'PATCH']);
     const body = await readJsonObject(c);
-    return c.json(view(runWrite(c, store, () => store.create(admit(body, t, 'create', store, undefined, fieldChecksFor(c))))), 201);
+    return c.json(view(createAdmitted(c, t, body)), 201);
+  }
+
+  /** Admission and the write in one transaction: what admission allocated (a ClusterIP) is still free when written. */
+  function createAdmitted(c: Context, t: ResourceTarget, body: Record<string, unknown>): KObject {
+    return runWrite(c, store, () => store.batch(() => store.create(admit(body, t, 'create', { store, fields: fieldChecksFor(c), network }))));
   }
 
   /** PUT and PATCH end here: the main resource keeps the stored status, the status subresource changes only status. */
   function replace(c: Context, t: ResourceTarget, body: Record<string, unknown>): Response {
-    return c.json(view(runWrite(c, store, () => admitUpdate(c, t, body))));
+    return c.json(view(runWrite(c, store, () => store.batch(() => admitUpdate(c, t, body)))));
   }
 
   function admitUpdate(c: Context, t: ResourceTarget, body: Record<string, unknown>): KObject {
     const existing = getObject(t);
-    const obj = admit(body, t, 'update', store, existing, fieldChecksFor(c));
+    const obj = admit(body, t, 'update', { store, existing, fields: fieldChecksFor(c), network });
     const expectResourceVersion = obj.metadata.resourceVersion || undefined;
     if (t.subresource) return store.update(obj, { subresource: 'status', expectResourceVersion });
     const next: KObject = { ...obj };
@@ -116,7 +123,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     const existing = store.get(t.info.kind, t.namespace ?? '', t.name!);
     if (!existing) {
       if (t.subresource) throw new KedgeError('NotFound', `${t.info.plural} "${t.name}" not found`, { details: { kind: t.info.plural, name: t.name } });
-      return c.json(view(runWrite(c, store, () => store.create(admit(applied, t, 'create', store, undefined, fieldChecksFor(c))))), 201);
+      return c.json(view(createAdmitted(c, t, applied)), 201);
     }
     return replace(c, t, serverSideApply(t.info.kind, existing as unknown as Record<string, unknown>, applied));
   }

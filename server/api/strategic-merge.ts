@@ -52,6 +52,7 @@ export const patchMetaByKind: Record<string, PatchMeta> = {
   Deployment: { metadata: { of: objectMeta }, spec: { of: { template, strategy: { strategy: 'retainKeys' } } }, status: workloadStatus },
   ReplicaSet: { metadata: { of: objectMeta }, spec: { of: { template } }, status: workloadStatus },
   DaemonSet: { metadata: { of: objectMeta }, spec: { of: { template } }, status: workloadStatus },
+  Service: { metadata: { of: objectMeta }, spec: { of: { ports: { strategy: 'merge', mergeKey: 'port' } } }, status: { of: { conditions } } },
   Node: {
     metadata: { of: objectMeta },
     spec: { of: { podCIDRs: { strategy: 'merge' } } },

@@ -12,6 +12,7 @@ import { humanMemory } from '../../shared/quantity.js';
 import type { ReplicaSet } from '../../shared/replicaset.js';
 import { formatLabelSelector } from '../../shared/selector.js';
 import type { Cell, ColumnDefinition } from '../../shared/table.js';
+import { networkColumns } from './network-columns.js';
 
 export interface KindColumns {
   columns: ColumnDefinition[];
@@ -222,6 +223,7 @@ const columnsByKind: Record<string, KindColumns> = {
       ];
     },
   },
+  ...networkColumns,
 };
 
 /** Kinds without printers of their own get NAME and AGE, as Kubernetes' default table does. */

@@ -1,6 +1,7 @@
 import type { KObject } from '../../shared/meta.js';
 import type { JoinRequest, JoinResponse } from '../../shared/messages.js';
 import type { RateLimit } from '../broker/rate-limit.js';
+import type { NetworkSettings } from '../network/settings.js';
 import type { RpcClient } from '../rpc/client.js';
 import type { JoinTokens } from '../tokens/join-tokens.js';
 import type { Store } from '../store/types.js';
@@ -31,4 +32,6 @@ export interface ApiDeps {
   clock?: () => Date;
   /** Nodes connected to the broker, for GET /metrics. */
   connectedNodes?: () => number;
+  /** The service range and NodePort range Services are allocated from (default: K3s's). */
+  network?: NetworkSettings;
 }

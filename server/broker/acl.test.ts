@@ -41,6 +41,10 @@ describe('broker ACL', () => {
     ['kedge/v1/nodes/a/status/extra', 'not a kedge node topic'],
     ['other/topic', 'outside its own topic prefix'],
     ['$SYS/x', 'outside its own topic prefix'],
+    ['kedge/v1/cluster/network', 'only the server writes cluster state'],
+    ['kedge/v1/cluster/services', 'only the server writes cluster state'],
+    ['kedge/v1/cluster/other', 'only the server writes cluster state'],
+    ['kedge/v1/cluster', 'outside its own topic prefix'],
   ])('publishDenied(a, %s) = %s', (topic, reason) => {
     expect(publishDenied('a', topic)).toBe(reason);
   });
@@ -58,6 +62,12 @@ describe('broker ACL', () => {
     ['+/v1/nodes/a/desired', false],
     ['$share/g/kedge/v1/nodes/a/desired', false],
     ['kedge/v1/nodes/a', false],
+    ['kedge/v1/cluster/#', true],
+    ['kedge/v1/cluster/network', true],
+    ['kedge/v1/cluster/+', true],
+    ['kedge/v1/cluster', false],
+    ['kedge/v1/+/network', false],
+    ['$share/g/kedge/v1/cluster/#', false],
   ])('subscribe a to %s allowed = %s', (filter, ok) => {
     expect(subscribeDenied('a', filter) === null).toBe(ok);
   });

@@ -1,4 +1,4 @@
-import { nodePrefix, parseTopic } from '../../shared/topics.js';
+import { clusterTopicRoot, nodePrefix, parseTopic } from '../../shared/topics.js';
 
 /** Node names are DNS-1123 labels, so they never contain MQTT separators or wildcards. */
 const nodeName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -17,6 +17,7 @@ export function clientIdAllowed(node: string, clientId: string): boolean {
 
 /** Why `node` may not publish to `topic`, or null when it may. */
 export function publishDenied(node: string, topic: string): string | null {
+  if (topic.startsWith(`${clusterTopicRoot}/`)) return 'only the server writes cluster state';
   if (!topic.startsWith(nodePrefix(node))) return 'outside its own topic prefix';
   const parsed = parseTopic(topic);
   if (!parsed || parsed.node !== node) return 'not a kedge node topic';
@@ -24,8 +25,12 @@ export function publishDenied(node: string, topic: string): string | null {
   return null;
 }
 
-/** Why `node` may not subscribe to `filter`, or null when it may (wildcards only below its prefix). */
+/**
+ * Why `node` may not subscribe to `filter`, or null when it may: wildcards only below its own prefix,
+ * and the cluster state every node shares (kedge/v1/cluster/…, read-only).
+ */
 export function subscribeDenied(node: string, filter: string): string | null {
+  if (filter.startsWith(`${clusterTopicRoot}/`)) return null;
   if (!filter.startsWith(nodePrefix(node))) return 'outside its own topic prefix';
   return null;
 }

@@ -219,6 +219,30 @@ describe('embedded MQTT broker', () => {
     expect(await got).toEqual({ payload: '{"revision":2}', retain: true });
   });
 
+  it('lets every node read the retained cluster messages, and none write them', async () => {
+    await broker.publish(topics.clusterServices, '{"revision":3,"services":[]}', { qos: 1, retain: true });
+    const a = await connect('a');
+    const got = clientMessage(a, topics.clusterServices);
+    await a.subscribeAsync('kedge/v1/cluster/#', { qos: 1 });
+    expect(await got).toEqual({ payload: '{"revision":3,"services":[]}', retain: true });
+
+    // A node's forgery (retained, even) reaches neither the server's handlers nor other nodes.
+    const b = await connect('b');
+    const bGot: string[] = [];
+    b.on('message', (_t, p) => bGot.push(p.toString()));
+    const retained = clientMessage(b, topics.clusterServices);
+    await b.subscribeAsync(topics.clusterServices, { qos: 1 });
+    expect((await retained).payload).toBe('{"revision":3,"services":[]}');
+    await a.publishAsync(topics.clusterServices, '{"revision":99,"services":[]}', { qos: 1, retain: true });
+    await barrier(a, 'a', 'after-cluster-forgery');
+    expect(messages.map((m) => m.payload)).toEqual(['after-cluster-forgery']);
+    expect(broker.stats.deniedPublishes).toBe(1);
+    const next = clientMessage(b, topics.clusterServices);
+    await broker.publish(topics.clusterServices, '{"revision":4,"services":[]}', { qos: 1, retain: true });
+    expect((await next).payload).toBe('{"revision":4,"services":[]}');
+    expect(bGot.filter((p) => p.includes('"revision":99'))).toEqual([]);
+  });
+
   it('hands the last will to onNodeMessage when the socket drops without DISCONNECT', async () => {
     const a = await connect('a', { will: { topic: topics.online('a'), payload: Buffer.from('0'), qos: 1, retain: true } });
     const online = nodeMessage(topics.online('a'), '1');

@@ -210,4 +210,13 @@ describe('node message dispatch', () => {
     dispatcher.handle('a', 'pods', Buffer.from(JSON.stringify(msg('a'))));
     expect(store.currentResourceVersion()).toBe(rv);
   });
+
+  it('takes the pod network addresses a node reports (podIP, podIPs, hostIPs)', async () => {
+    const { store, dispatcher } = setup();
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    const pod = store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'a', containers: [{ name: 'c', image: 'x' }] } } as Pod) as Pod;
+    const status = { phase: 'Running' as const, hostIP: '192.0.2.5', hostIPs: [{ ip: '192.0.2.5' }], podIP: '10.42.0.7', podIPs: [{ ip: '10.42.0.7' }] };
+    dispatcher.handle('a', 'pods', Buffer.from(JSON.stringify({ node: 'a', pods: [{ namespace: 'default', name: 'p', uid: pod.metadata.uid!, status }] } satisfies PodStatusReport)));
+    expect((store.get('Pod', 'default', 'p') as Pod).status).toMatchObject(status);
+  });
 });

@@ -64,6 +64,17 @@ export const migrations: string[] = [
     FROM objects o, json_each(CASE WHEN o.kind = 'Secret' THEN '{}' ELSE o.data END, '$.metadata.ownerReferences') r
     WHERE json_extract(r.value, '$.uid') IS NOT NULL;
   `,
+  // Values held exclusively (ClusterIPs, NodePorts, pod ranges): the primary key refuses a second
+  // holder inside the writing transaction. Filled from the objects when the store opens (claims.ts).
+  `
+  CREATE TABLE claims (
+    pool TEXT NOT NULL,
+    value TEXT NOT NULL,
+    object_id INTEGER NOT NULL,
+    PRIMARY KEY (pool, value)
+  ) WITHOUT ROWID;
+  CREATE INDEX claims_object ON claims (object_id);
+  `,
 ];
 
 /** Sets the connection's durability pragmas and brings the schema up to date. */

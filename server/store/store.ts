@@ -10,11 +10,12 @@ import { ChangeFeed } from './change-feed.js';
 import { deletionFinished } from './deletion-finished.js';
 import { fieldValue, plainJson, sameJson } from './json-values.js';
 import { sqliteNativeBinding } from './native-binding.js';
+import { claimsTable } from './claims.js';
 import { joinTokensTable } from './join-tokens.js';
 import { nodeCredentialsTable } from './node-credentials.js';
 import { ownerRefsTable, ownerUids } from './owner-refs.js';
 import { prepareDatabase } from './schema.js';
-import type { ListOptions, ObjectCodec, Store, StoreEvent, UpdateOptions } from './types.js';
+import type { ClaimRules, ListOptions, ObjectCodec, Store, StoreEvent, UpdateOptions } from './types.js';
 
 export interface StoreDeps {
   now?: () => Date;
@@ -25,6 +26,8 @@ export interface StoreDeps {
   watchHistory?: number;
   /** How objects are stored; defaults to plain JSON (the server encrypts Secrets with it). */
   codec?: ObjectCodec;
+  /** Values objects hold exclusively (ClusterIPs, NodePorts, pod ranges); none by default. */
+  claims?: ClaimRules;
 }
 
 const plainCodec: ObjectCodec = {
@@ -73,6 +76,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
   };
   const credentials = nodeCredentialsTable(db);
   const owners = ownerRefsTable(db);
+  const claims = claimsTable(db, deps.claims, log);
   // The schema migration could not read encrypted Secrets' owners; there are few Secrets, so look each start.
   try {
     db.transaction(() => {
@@ -80,6 +84,12 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
     })();
   } catch (e) {
     log(`store: cannot index the owners of Secrets: ${(e as Error).message}`);
+  }
+
+  try {
+    claims.rebuild((data, row) => codec.decode(data, row));
+  } catch (e) {
+    log(`store: cannot index the values objects hold: ${(e as Error).message}`);
   }
 
   let rv = q.readRv.get()!.value;
@@ -150,6 +160,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       commit('ADDED', obj, (at) => {
         const row = q.insert.run(obj.kind, namespace, name, uid, at, codec.encode(obj, { kind: obj.kind, namespace, name }));
         owners.set(row.lastInsertRowid, ownerUids(obj), []);
+        claims.set(row.lastInsertRowid, obj, undefined);
       });
       return structuredClone(obj);
     },
@@ -219,6 +230,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
         commit('DELETED', next, (at) => {
           q.remove.run(next.kind, namespace, name);
           owners.clear(row.id);
+          claims.clear(row.id);
           next.metadata.resourceVersion = String(at);
         });
         return structuredClone(next);
@@ -230,6 +242,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       commit('MODIFIED', next, (at) => {
         q.update.run(at, data(at), next.kind, namespace, name);
         owners.set(row.id, ownerUids(next), ownerUids(cur));
+        claims.set(row.id, next, cur);
       });
       return structuredClone(next);
     },
@@ -242,6 +255,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       commit('DELETED', cur, (at) => {
         q.remove.run(kind, namespace, name);
         owners.clear(row.id);
+        claims.clear(row.id);
         cur.metadata.resourceVersion = String(at);
       });
       return structuredClone(cur);
@@ -303,6 +317,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       const r = q.byUid.get(uid);
       return r && codec.decode(r.data, { kind: r.kind, namespace: r.namespace, name: r.name });
     },
+    claims: { holder: (pool, value) => claims.holder(pool, value), values: (pool) => claims.values(pool) },
 
     getNodeCredentials: (name) => credentials.get(name),
     putNodeCredentials: (c) => credentials.put(c),

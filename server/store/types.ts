@@ -41,6 +41,20 @@ export interface ObjectCodec {
   decode(text: string, row: RowKey): KObject;
 }
 
+/** A value an object holds exclusively within a pool: a ClusterIP, a NodePort, a node's pod range. */
+export interface Claim {
+  pool: string;
+  value: string;
+  /** The field holding it (spec.clusterIP), for the error when another object holds it already. */
+  field: string;
+}
+
+/** Which kinds hold values and what each object holds; the store keeps the claims in the object's own transaction. */
+export interface ClaimRules {
+  kinds: string[];
+  of(obj: KObject): Claim[];
+}
+
 export interface NodeCredentials {
   name: string;
   /** Slow hash of the node password: "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>" (older: "scrypt$<salt>$<hash>"). */
@@ -98,6 +112,11 @@ export interface Store {
   uidExists(uid: string): boolean;
   /** The object with this uid, of any kind. */
   getByUid(uid: string): KObject | undefined;
+  /** Values objects hold (see ClaimRules): a write that would take another object's value fails with Invalid. */
+  claims: {
+    holder(pool: string, value: string): RowKey | undefined;
+    values(pool: string): string[];
+  };
   getNodeCredentials(name: string): NodeCredentials | undefined;
   putNodeCredentials(c: NodeCredentials): void;
   deleteNodeCredentials(name: string): void;

@@ -52,7 +52,7 @@ describe('bench harness', () => {
   }, 60_000);
 
   it('every scenario of the issue is there, in a runnable order, and flags are checked', () => {
-    expect(scenarios.map((s) => s.name)).toEqual(['scheduler', 'dns', 'cold-start', 'server-idle', 'agent-idle', 'apply-running', 'api', 'failover', 'idle-disk', 'fleet']);
+    expect(scenarios.map((s) => s.name)).toEqual(['scheduler', 'dns', 'cold-start', 'server-idle', 'agent-idle', 'apply-running', 'pod-network', 'api', 'failover', 'idle-disk', 'fleet']);
     expect(parseBenchArgs(['--fleet', '5000,1000', '--minutes', '1']).fleet).toEqual([1000, 5000]);
     expect(() => parseBenchArgs(['--minutes', '0'])).toThrow(/--minutes/);
     expect(() => parseBenchArgs(['--runtime', 'deno'])).toThrow(/not a runtime/);

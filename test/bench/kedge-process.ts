@@ -119,6 +119,8 @@ export interface ServerOptions {
   runtime: Runtime;
   dataDir: string;
   disableAgent?: boolean;
+  /** Where it listens and is reached (default 127.0.0.1). */
+  bindAddress?: string;
   containerdAddress?: string;
   nodeName?: string;
   agentDataDir?: string;
@@ -133,13 +135,13 @@ export async function startServer(o: ServerOptions, scope: Scope): Promise<Serve
   const httpsPort = await freePort();
   const mqttPort = await freePort();
   const args = [
-    'server', '--data-dir', o.dataDir, '--bind-address', '127.0.0.1', '--https-port', String(httpsPort), '--mqtt-port', String(mqttPort),
+    'server', '--data-dir', o.dataDir, '--bind-address', o.bindAddress ?? '127.0.0.1', '--https-port', String(httpsPort), '--mqtt-port', String(mqttPort),
     '--node-name', o.nodeName ?? 'server-0', '--agent-data-dir', o.agentDataDir ?? join(o.dataDir, '..', `${o.nodeName ?? 'server-0'}-agent`),
     ...(o.disableAgent ? ['--disable-agent'] : []),
     ...(o.containerdAddress ? ['--containerd-address', o.containerdAddress] : []),
     ...(o.extraArgs ?? []),
   ];
-  const url = `https://127.0.0.1:${httpsPort}`;
+  const url = `https://${o.bindAddress ?? '127.0.0.1'}:${httpsPort}`;
   const t0 = performance.now();
   const proc = spawnKedge(o.runtime, args, o.spawn);
   // A profiled server writes its profile on a clean exit, which a busy one may take a while to reach.

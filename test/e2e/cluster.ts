@@ -8,6 +8,7 @@ import { createApiClient, type ApiClient } from '../../shared/client.js';
 import { isNodeReady, type Node } from '../../shared/node.js';
 import { supervise, waitFor, type Proc } from '../fixtures/child.js';
 import { buildTestImage, type TestImageOptions } from '../fixtures/image.js';
+import { releasePodNamespaces, removeNodeNetwork } from '../fixtures/node-network.js';
 
 export { waitFor, type Proc };
 
@@ -141,6 +142,9 @@ export async function startCluster(o: { prepareAgentDir?: (dir: string) => Promi
       // containerd first: a task it was still starting would otherwise get its shim after the sweep.
       killContainerd(agentDataDir);
       killLeftoverTasks(agentDataDir);
+      // The server's own node ran in this network namespace: what its pod network left goes too.
+      releasePodNamespaces(['server-0', ...agents.keys()]);
+      removeNodeNetwork();
       if (!process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
     },
   };

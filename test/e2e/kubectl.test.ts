@@ -194,6 +194,6 @@ describe.skipIf(skip !== null)(`kubectl against a real cluster${skip ? ` (skippe
     expect(kubectl(['get', 'pods']).stderr).toBe('No resources found in default namespace.\n');
     const exec = kubectl(['exec', 'nothing', '--', 'ls']);
     expect(exec.code).not.toBe(0);
-    expect(kubectl(['get', 'services']).stderr).toMatch(/doesn't have a resource type "services"/);
+    expect(kubectl(['get', 'cronjobs']).stderr).toMatch(/doesn't have a resource type "cronjobs"/);
   });
 });

@@ -23,8 +23,9 @@ describe('agentConfigFromArgs', () => {
   });
 
   it('reads KEDGE_* variables and a token file', () => {
-    const c = cfg([], { KEDGE_URL: 'https://10.0.0.1:6443', KEDGE_TOKEN_FILE: 'token', KEDGE_NODE_NAME: 'n1', KEDGE_DATA_DIR: '/d', KEDGE_CONTAINERD_ADDRESS: '/c.sock', KEDGE_NODE_LABELS: 'a=1,b=2' });
-    expect(c).toEqual({ server: 'https://10.0.0.1:6443', token, nodeName: 'n1', dataDir: '/d', containerdAddress: '/c.sock', nodeLabels: { a: '1', b: '2' } });
+    const c = cfg([], { KEDGE_URL: 'https://10.0.0.1:6443', KEDGE_TOKEN_FILE: 'token', KEDGE_NODE_NAME: 'n1', KEDGE_DATA_DIR: '/d', KEDGE_CONTAINERD_ADDRESS: '/c.sock', KEDGE_NODE_LABELS: 'a=1,b=2', KEDGE_NODE_IP: '192.168.1.21' });
+    expect(c).toEqual({ server: 'https://10.0.0.1:6443', token, nodeName: 'n1', dataDir: '/d', containerdAddress: '/c.sock', nodeIP: '192.168.1.21', nodeLabels: { a: '1', b: '2' } });
+    expect(cfg(['--server', 'https://pi:6443', '--token', token, '--node-ip', '192.168.1.22']).nodeIP).toBe('192.168.1.22');
   });
 
   it('names what is missing or wrong', () => {
@@ -35,5 +36,7 @@ describe('agentConfigFromArgs', () => {
     expect(() => cfg(['--server', 'https://pi:6443', '--token', 'nope'])).toThrow('token: malformed join token');
     expect(() => cfg(['--server', 'https://pi:6443', '--token-file', 'missing'])).toThrow('--token-file: cannot read /work/missing');
     expect(() => cfg(['--server', 'https://pi:6443', '--token-file', 'empty'])).toThrow('--token-file: /work/empty is empty');
+    expect(() => cfg(['--server', 'https://pi:6443', '--token', token, '--node-ip', 'pi.local'])).toThrow('--node-ip: "pi.local" is not an IPv4 address');
+    expect(() => cfg(['--server', 'https://pi:6443', '--token', token], { KEDGE_NODE_IP: 'fe80::1' })).toThrow('KEDGE_NODE_IP: "fe80::1" is not an IPv4 address');
   });
 });

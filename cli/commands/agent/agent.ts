@@ -5,7 +5,7 @@ import { parseJoinToken } from '../../../shared/token.js';
 import type { AgentConfig } from '../../../agent/config.js';
 import { listOption, sourceOf, stringOption, type FlagSpec, type ParsedArgs } from '../../flags/args.js';
 import type { CliIo, Command } from '../../command.js';
-import { defaultNodeName, parseLabels, parseNodeName, parseServerUrl } from '../../flags/flag-values.js';
+import { defaultNodeName, parseLabels, parseNodeIP, parseNodeName, parseServerUrl } from '../../flags/flag-values.js';
 import { defaultAgentDataDir } from '../../flags/paths.js';
 
 export const agentFlags: FlagSpec[] = [
@@ -15,6 +15,7 @@ export const agentFlags: FlagSpec[] = [
   { name: 'node-name', type: 'string', env: 'KEDGE_NODE_NAME', valueName: 'NAME', default: 'host name', description: 'Name of this node' },
   { name: 'data-dir', type: 'string', env: 'KEDGE_DATA_DIR', valueName: 'DIR', default: defaultAgentDataDir, description: 'State: node password, desired-state cache, logs, images/ to import' },
   { name: 'containerd-address', type: 'string', env: 'KEDGE_CONTAINERD_ADDRESS', valueName: 'SOCKET', description: 'containerd socket (default: the system one, else a private child)' },
+  { name: 'node-ip', type: 'string', env: 'KEDGE_NODE_IP', valueName: 'IP', default: "the default route's interface address", description: "IPv4 address of this node (its InternalIP): other nodes' routes to its pods and NodePorts use it" },
   { name: 'node-label', type: 'string', multiple: true, env: 'KEDGE_NODE_LABELS', valueName: 'KEY=VALUE', description: 'Label of this node' },
 ];
 
@@ -31,12 +32,14 @@ export function agentConfigFromArgs(
   parseJoinToken(token);
   const given = stringOption(args, 'node-name');
   const containerdAddress = stringOption(args, 'containerd-address');
+  const nodeIP = parseNodeIP(stringOption(args, 'node-ip'), sourceOf(args, 'node-ip'));
   return {
     server: parseServerUrl(server, sourceOf(args, 'server')),
     token,
     nodeName: parseNodeName(given ?? defaultNodeName(io.hostname), given ? sourceOf(args, 'node-name') : 'host name (pass --node-name)'),
     dataDir: path.resolve(io.cwd, stringOption(args, 'data-dir') ?? defaultAgentDataDir),
     ...(containerdAddress ? { containerdAddress } : {}),
+    ...(nodeIP ? { nodeIP } : {}),
     nodeLabels: parseLabels(listOption(args, 'node-label'), sourceOf(args, 'node-label')),
   };
 }

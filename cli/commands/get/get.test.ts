@@ -90,7 +90,7 @@ describe('getRequestFromArgs', () => {
 
   it('explains bad input', () => {
     expect(() => getRequestFromArgs(args([]), undefined)).toThrow('get needs a resource type');
-    expect(() => getRequestFromArgs(args(['services']), undefined)).toThrow('unknown resource type "services"; kedge serves namespaces (ns), nodes (no), pods (po), deployments (deploy)');
+    expect(() => getRequestFromArgs(args(['jobs']), undefined)).toThrow('unknown resource type "jobs"; kedge serves namespaces (ns), nodes (no), pods (po), deployments (deploy)');
     expect(() => getRequestFromArgs(args(['pods', '-o', 'table']), undefined)).toThrow('-o/--output: unknown format "table"');
     expect(() => getRequestFromArgs(args(['pods', '-l', 'app in (a']), undefined)).toThrow(/-l\/--selector/);
     expect(() => getRequestFromArgs(args(['pods', 'x', '-l', 'a=b']), undefined)).toThrow('not both');

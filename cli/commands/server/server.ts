@@ -2,10 +2,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { KedgeError } from '../../../shared/errors.js';
 import type { ServerConfig } from '../../../server/config.js';
+import { parseNetworkSettings, type NetworkFlag } from '../../../server/network/settings.js';
 import { boolOption, listOption, sourceOf, stringOption, type FlagSpec, type ParsedArgs } from '../../flags/args.js';
 import type { CliIo, Command } from '../../command.js';
 import { parseDuration } from '../../flags/duration.js';
-import { defaultNodeName, parseLabels, parseNodeName, parsePort } from '../../flags/flag-values.js';
+import { defaultNodeName, parseLabels, parseNodeIP, parseNodeName, parsePort } from '../../flags/flag-values.js';
 import { defaultAgentDataDir, defaultServerDataDir } from '../../flags/paths.js';
 
 export const serverFlags: FlagSpec[] = [
@@ -17,10 +18,19 @@ export const serverFlags: FlagSpec[] = [
   { name: 'node-name', type: 'string', env: 'KEDGE_NODE_NAME', valueName: 'NAME', default: 'host name', description: "Name of the server's own node" },
   { name: 'disable-agent', type: 'boolean', env: 'KEDGE_DISABLE_AGENT', description: 'Do not run workloads on the server' },
   { name: 'containerd-address', type: 'string', env: 'KEDGE_CONTAINERD_ADDRESS', valueName: 'SOCKET', description: "containerd socket for the server's own node (default: the system one, else a private child)" },
+  { name: 'node-ip', type: 'string', env: 'KEDGE_NODE_IP', valueName: 'IP', default: "the default route's interface address", description: "IPv4 address of the server's own node (its InternalIP)" },
   { name: 'node-label', type: 'string', multiple: true, env: 'KEDGE_NODE_LABELS', valueName: 'KEY=VALUE', description: "Label of the server's own node" },
   { name: 'pod-eviction-timeout', type: 'string', env: 'KEDGE_POD_EVICTION_TIMEOUT', valueName: 'DURATION', default: '20s', description: 'How long pods stay on a NotReady node before they are evicted and replaced elsewhere (whole seconds), unless they tolerate it themselves' },
   { name: 'agent-data-dir', type: 'string', env: 'KEDGE_AGENT_DATA_DIR', valueName: 'DIR', default: '/var/lib/kedge/agent (root), ~/.kedge/agent', description: "Data dir of the server's own node (images/ to import lives here)" },
+  { name: 'cluster-cidr', type: 'string', env: 'KEDGE_CLUSTER_CIDR', valueName: 'CIDR', default: '10.42.0.0/16', description: 'Pod addresses; each node gets a /24 of it' },
+  { name: 'service-cidr', type: 'string', env: 'KEDGE_SERVICE_CIDR', valueName: 'CIDR', default: '10.43.0.0/16', description: 'Service ClusterIPs' },
+  { name: 'cluster-dns', type: 'string', env: 'KEDGE_CLUSTER_DNS', valueName: 'IP', default: '10.43.0.10', description: "Cluster DNS address every node answers on (without it: the service range's 10th address)" },
+  { name: 'cluster-domain', type: 'string', env: 'KEDGE_CLUSTER_DOMAIN', valueName: 'DOMAIN', default: 'cluster.local', description: 'Cluster domain' },
+  { name: 'service-node-port-range', type: 'string', env: 'KEDGE_SERVICE_NODE_PORT_RANGE', valueName: 'MIN-MAX', default: '30000-32767', description: 'Port range for NodePort Services' },
+  { name: 'network-backend', type: 'string', env: 'KEDGE_NETWORK_BACKEND', valueName: 'BACKEND', default: 'host-gw', description: "How nodes reach each other's pods: host-gw (nodes on one LAN) or vxlan (K3s: --flannel-backend)" },
 ];
+
+const networkFlags: NetworkFlag[] = ['cluster-cidr', 'service-cidr', 'cluster-dns', 'cluster-domain', 'service-node-port-range', 'network-backend'];
 
 /** The label that makes ROLES read control-plane, as on a k3s server. */
 export const controlPlaneLabel = 'node-role.kubernetes.io/control-plane';
@@ -37,10 +47,12 @@ export function serverConfigFromArgs(args: ParsedArgs, io: Pick<CliIo, 'isRoot' 
   const given = stringOption(args, 'node-name');
   const nodeName = parseNodeName(given ?? defaultNodeName(io.hostname), given ? sourceOf(args, 'node-name') : `host name (pass --node-name)`);
   const containerdAddress = stringOption(args, 'containerd-address');
+  const nodeIP = parseNodeIP(stringOption(args, 'node-ip'), sourceOf(args, 'node-ip'));
   const nodeLabels = { [controlPlaneLabel]: 'true', ...parseLabels(listOption(args, 'node-label'), sourceOf(args, 'node-label')) };
   const agentDataDir = stringOption(args, 'agent-data-dir');
   const evictionText = stringOption(args, 'pod-eviction-timeout');
   const podEvictionTimeoutMs = evictionText === undefined ? undefined : parseDuration(evictionText, sourceOf(args, 'pod-eviction-timeout'));
+  const network = parseNetworkSettings(Object.fromEntries(networkFlags.map((f) => [f, stringOption(args, f)])), (f) => sourceOf(args, f));
   return {
     dataDir: path.resolve(io.cwd, stringOption(args, 'data-dir') ?? defaultServerDataDir(io)),
     bindAddress,
@@ -50,8 +62,10 @@ export function serverConfigFromArgs(args: ParsedArgs, io: Pick<CliIo, 'isRoot' 
     nodeName,
     disableAgent: boolOption(args, 'disable-agent'),
     ...(podEvictionTimeoutMs !== undefined ? { podEvictionTimeoutMs } : {}),
+    network,
     agent: {
       ...(containerdAddress ? { containerdAddress } : {}),
+      ...(nodeIP ? { nodeIP } : {}),
       nodeLabels,
       dataDir: path.resolve(io.cwd, agentDataDir ?? (io.isRoot ? defaultAgentDataDir : path.join(io.home, '.kedge', 'agent'))),
     },
@@ -99,6 +113,7 @@ async function startLocalAgent(cfg: ServerConfig, server: { localUrl: string; jo
     nodeName: cfg.nodeName,
     dataDir: cfg.agent?.dataDir ?? defaultAgentDataDir,
     ...(cfg.agent?.containerdAddress ? { containerdAddress: cfg.agent.containerdAddress } : {}),
+    ...(cfg.agent?.nodeIP ? { nodeIP: cfg.agent.nodeIP } : {}),
     nodeLabels: cfg.agent?.nodeLabels ?? {},
     log: (msg: string) => io.err(`[agent] ${msg}\n`),
   });

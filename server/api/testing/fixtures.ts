@@ -1,5 +1,6 @@
 import type { KObject } from '../../../shared/meta.js';
 import type { JoinRequest } from '../../../shared/messages.js';
+import { networkClaims } from '../../network/claims.js';
 import { openStore } from '../../store/store.js';
 import type { Store } from '../../store/types.js';
 import { createApi } from '../app.js';
@@ -11,7 +12,7 @@ export const joinToken = 'K10' + 'a'.repeat(64) + '::node:join-secret-0123456789
 
 /** An API over a fresh in-memory store, recording join calls; for tests only. */
 export function testApi(overrides: Partial<ApiDeps> = {}) {
-  const store: Store = openStore(':memory:');
+  const store: Store = openStore(':memory:', { claims: networkClaims });
   ensureSystemNamespaces(store);
   const joins: JoinRequest[] = [];
   const logs: string[] = [];

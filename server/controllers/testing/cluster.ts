@@ -1,6 +1,8 @@
 import type { Deployment } from '../../../shared/deployment.js';
 import type { KObject } from '../../../shared/meta.js';
 import { isPodReady, type Pod } from '../../../shared/pod.js';
+import { networkClaims } from '../../network/claims.js';
+import type { NetworkSettings } from '../../network/settings.js';
 import { applyPodStatusReport } from '../../nodes/pod-status.js';
 import { openStore } from '../../store/store.js';
 import type { Store } from '../../store/types.js';
@@ -31,13 +33,16 @@ export function seededRandom(seed = 1): () => number {
  * (as a quick agent would, through the same status report path); `nodesStopPods: false` leaves such
  * pods Terminating so a test can look at them.
  */
-export function testCluster(o: { nodesStopPods?: boolean } = {}) {
+export function testCluster(o: { network?: NetworkSettings; apiEndpoint?: { ip: string; port: number }; nodesStopPods?: boolean } = {}) {
   const clock = fakeClock();
-  const store = openStore(':memory:', { now: clock.now });
+  const store = openStore(':memory:', { now: clock.now, claims: networkClaims });
   store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  const events: { kind: string; name: string; reason: string; message: string }[] = [];
-  const recorder = { record: (o: { kind: string; name: string }, _type: string, reason: string, message: string) => void events.push({ kind: o.kind, name: o.name, reason, message }) };
-  const controllers = startControllers({ store, publish: async () => {}, now: clock.now, random: seededRandom(), resyncMs: 3_600_000, log: () => {}, events: recorder });
+  const events: { kind: string; name: string; type: string; reason: string; message: string }[] = [];
+  const recorder = { record: (o: { kind: string; name: string }, type: string, reason: string, message: string) => void events.push({ kind: o.kind, name: o.name, type, reason, message }) };
+  /** What the controllers published over MQTT, in order. */
+  const published: { topic: string; payload: string; retain: boolean; qos: number }[] = [];
+  const publish = async (topic: string, payload: string, opts: { retain: boolean; qos: 0 | 1 }) => void published.push({ topic, payload, ...opts });
+  const controllers = startControllers({ store, publish, now: clock.now, random: seededRandom(), resyncMs: 3_600_000, log: () => {}, events: recorder, ...o });
   const pods = () => store.list('Pod', { namespace: 'default' }).items as Pod[];
   const get = <T extends KObject>(kind: string, name: string) => store.get(kind, 'default', name) as T | undefined;
 
@@ -79,6 +84,7 @@ export function testCluster(o: { nodesStopPods?: boolean } = {}) {
     clock,
     /** Events the controllers recorded. */
     events,
+    published,
     controllers,
     pods,
     get,
