@@ -5,7 +5,7 @@ import { createApi } from './api/app.js';
 import { execUpgradeHandler } from './api/exec-websocket.js';
 import { createDistribution } from './api/distribution.js';
 import { serveApi } from './api/serve.js';
-import { ensureDefaultNamespace } from './api/namespaces.js';
+import { ensureSystemNamespaces } from './api/namespaces.js';
 import { apiAddress } from './bootstrap/api-address.js';
 import { prepareDataDir } from './bootstrap/data-dir.js';
 import { joinCommand, writeKubeconfig } from './bootstrap/kubeconfig.js';
@@ -51,7 +51,7 @@ export async function runServer(cfg: ServerConfig): Promise<RunningServer> {
   // Secrets are encrypted in the store layer, so every reader (API, controllers) sees them decrypted and no row holds plaintext.
   // Claims: ClusterIPs, NodePorts and pod ranges are held in the same transaction as the object holding them.
   const store = openStore(join(cfg.dataDir, 'db', 'state.db'), { codec: createSecretCodec(ensureSecretsKey(cfg.dataDir, { log })), claims: networkClaims });
-  ensureDefaultNamespace(store);
+  ensureSystemNamespaces(store);
   const network = cfg.network ?? defaultNetworkSettings;
 
   const events = createEventRecorder({ store, log });

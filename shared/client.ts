@@ -1,5 +1,6 @@
 import https from 'node:https';
 import http from 'node:http';
+import type { DeleteOptions } from './delete-options.js';
 import { KedgeError, fromStatus } from './errors.js';
 import type { KObject } from './meta.js';
 import { kindByName, resourcePath, type KindInfo } from './kinds.js';
@@ -209,8 +210,10 @@ export function createApiClient(opts: ClientOptions) {
     update<T extends KObject>(obj: T) {
       return request<T>('PUT', resourcePath(kindOf(obj.kind), obj.metadata.namespace ?? 'default', obj.metadata.name), obj);
     },
-    delete(kind: string | KindInfo, namespace: string | undefined, name: string) {
-      return request<KObject>('DELETE', resourcePath(kindOf(kind), namespace, name));
+    /** With `options`, the DeleteOptions body (gracePeriodSeconds, propagationPolicy) kubectl sends too. */
+    delete(kind: string | KindInfo, namespace: string | undefined, name: string, options?: Omit<DeleteOptions, 'kind' | 'apiVersion'>) {
+      const body = options ? { kind: 'DeleteOptions', apiVersion: 'v1', ...options } : undefined;
+      return request<KObject>('DELETE', resourcePath(kindOf(kind), namespace, name), body);
     },
   };
 }

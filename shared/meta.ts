@@ -29,7 +29,7 @@ export const ownerReferenceSchema = z.object({
   name: z.string().describe('Name of the owner.'),
   uid: z.string().describe('UID of the owner.'),
   controller: z.boolean().optional().describe('True when the owner is the managing controller (at most one owner is).'),
-  blockOwnerDeletion: z.boolean().optional().describe('Kubernetes: the owner cannot be deleted in the foreground before this object is gone.'),
+  blockOwnerDeletion: z.boolean().optional().describe('The owner, deleted in the foreground, waits until this object is gone.'),
 });
 export type OwnerReference = z.infer<typeof ownerReferenceSchema>;
 
@@ -42,6 +42,8 @@ export const objectMetaSchema = z.object({
   generation: z.number().int().optional().describe('Sequence number of the desired state, which the server increments on each change to spec. Read-only.'),
   creationTimestamp: z.string().optional().describe('When the server created the object (RFC 3339, UTC). Read-only.'),
   deletionTimestamp: z.string().optional().describe('When the object is being deleted, the time the server set for its deletion (RFC 3339, UTC). Read-only.'),
+  deletionGracePeriodSeconds: z.number().int().optional().describe('Seconds the object was given to go when deletionTimestamp was set (a pod: to stop its containers); only shortened by a later delete. Read-only.'),
+  finalizers: z.array(z.string()).optional().describe('What must happen before the object goes once deleted; it stays, with deletionTimestamp, until each entry is removed by whoever did its work.'),
   labels: labelsSchema.optional().describe('Key/value pairs that organize and select objects (label selectors).'),
   annotations: z.record(z.string(), z.string()).optional().describe('Key/value pairs where tools and people keep information; not used to select objects.'),
   ownerReferences: z.array(ownerReferenceSchema).optional().describe('The objects this one belongs to; when every owner is gone, the garbage collector deletes it.'),

@@ -95,6 +95,12 @@ export async function apply(actions: readonly Action[], ctx: ApplyContext): Prom
         events.emit(a.why === 'image changed' ? podEvents.definitionChanged(a.pod, a.container) : podEvents.killing(a.pod, a.container));
         ctx.background(remove(a, ctx));
         break;
+      case 'stop':
+        if (!state.killAt.has(a.id)) events.emit(podEvents.killing(a.pod, a.container));
+        state.busy.add(a.id);
+        state.killAt.set(a.id, a.killAt);
+        ctx.background(stop(a, ctx));
+        break;
       default: {
         const never: never = a;
         throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -177,5 +183,20 @@ async function remove(a: Extract<Action, { type: 'remove' }>, ctx: ApplyContext)
     ctx.log(`cannot remove container ${a.id}: ${(e as Error).message}; will retry`);
   } finally {
     ctx.state.busy.delete(a.id);
+  }
+}
+
+async function stop(a: Extract<Action, { type: 'stop' }>, ctx: ApplyContext): Promise<void> {
+  try {
+    await ctx.driver.stop(a.id, a.graceSeconds);
+    ctx.log(`stopped container ${a.id} (pod ${a.pod.namespace}/${a.pod.name} is being deleted; grace ${a.graceSeconds}s)`);
+  } catch (e) {
+    ctx.log(`cannot stop container ${a.id}: ${(e as Error).message}; will retry`);
+  } finally {
+    // A shorter stop started meanwhile owns the container now.
+    if (ctx.state.killAt.get(a.id) === a.killAt) {
+      ctx.state.busy.delete(a.id);
+      ctx.state.killAt.delete(a.id);
+    }
   }
 }

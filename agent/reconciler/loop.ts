@@ -223,7 +223,9 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     let actual = await list();
     if (!actual) return;
     observe(state, desired, actual, now(), o.nodeName);
-    await refreshImages(desired, actual);
+    // Pods being deleted only stop: no images, back-offs or probes for them.
+    const active = desired.filter((p) => !p.metadata.deletionTimestamp);
+    await refreshImages(active, actual);
     // Attached before planning, so their containers are created in the pod's namespace.
     await networking?.prepare(desired, actual);
     const actions = plan(desired, actual, state, now(), ctx());
@@ -232,9 +234,9 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       actual = (await list()) ?? actual;
       observe(state, desired, actual, now(), o.nodeName);
     }
-    for (const e of backoffEvents(desired, state, now())) events.emit(e);
+    for (const e of backoffEvents(active, state, now())) events.emit(e);
     const c = ctx();
-    prober.sync(probeTargets(desired, actual, state, c.placement));
+    prober.sync(probeTargets(active, actual, state, c.placement));
     networking?.release(desired, actual);
     if (o.volumes) await refreshVolumes({ volumes: o.volumes, desired, actual, sources, keep: new Set([...state.pods.keys(), ...desired.map(podUid)]), log });
     publishStatuses(desired, actual);

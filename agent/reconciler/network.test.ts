@@ -51,6 +51,13 @@ describe('networksToRelease', () => {
     const actual = [container('uid-stopping', 'stopped'), container('uid-gone'), container('uid-elsewhere', 'running', 'edge-2')];
     expect(networksToRelease(['uid-web', 'uid-deleting', 'uid-stopping', 'uid-gone', 'uid-elsewhere', 'uid-old'], desired, actual, 'edge-1')).toEqual(['uid-deleting', 'uid-elsewhere', 'uid-old']);
   });
+
+  it('a pod being deleted keeps its network while a container of it runs, and gives it up once they are stopped', () => {
+    const deleting = testPod('deleting');
+    deleting.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(networksToRelease(['uid-deleting'], [deleting], [container('uid-deleting', 'running')], 'edge-1')).toEqual([]);
+    expect(networksToRelease(['uid-deleting'], [deleting], [container('uid-deleting', 'stopped')], 'edge-1')).toEqual(['uid-deleting']);
+  });
 });
 
 describe('localPods', () => {

@@ -82,9 +82,15 @@ export function networkWork(
   return work;
 }
 
-/** Pod uids whose network may go: neither runnable here nor holding containers. */
+/**
+ * Pod uids whose network may go: neither runnable here nor holding containers. A pod being deleted
+ * gives it up once none of its containers runs, as the kubelet tears its sandbox down; the stopped
+ * containers stay until the pod goes.
+ */
 export function networksToRelease(held: readonly string[], desired: readonly Pod[], actual: readonly ContainerInfo[], nodeName: string): string[] {
-  const keep = uidsWithContainers(actual, nodeName);
+  const stopping = new Set(desired.filter((p) => p.metadata.deletionTimestamp).map(podUid));
+  const live = actual.filter((a) => !stopping.has(a.labels[containerLabels.podUid] ?? '') || (a.task !== null && a.task.status !== 'stopped'));
+  const keep = uidsWithContainers(live, nodeName);
   for (const p of runnablePods(desired, nodeName)) keep.add(podUid(p));
   return held.filter((uid) => !keep.has(uid));
 }

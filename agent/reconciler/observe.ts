@@ -18,11 +18,17 @@ export function observe(state: RuntimeState, desired: Pod[], actual: ContainerIn
     const uid = podUid(pod);
     desiredUids.add(uid);
     const graceSeconds = pod.spec.terminationGracePeriodSeconds ?? defaultGraceSeconds;
-    const rec = state.pods.get(uid);
+    let rec = state.pods.get(uid);
     if (rec) rec.graceSeconds = graceSeconds;
     else {
       const reportedStart = pod.status?.startTime ? Date.parse(pod.status.startTime) : NaN;
-      state.pods.set(uid, { namespace: podNamespace(pod), name: podName(pod), startTime: Number.isFinite(reportedStart) ? reportedStart : now, graceSeconds });
+      rec = { namespace: podNamespace(pod), name: podName(pod), startTime: Number.isFinite(reportedStart) ? reportedStart : now, graceSeconds };
+      state.pods.set(uid, rec);
+    }
+    if (pod.metadata.deletionTimestamp) {
+      // The grace period counts on this node's clock from when it first heard (a Pi's clock may be off); a shorter one given later wins.
+      const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? graceSeconds);
+      rec.stopBy = Math.min(rec.stopBy ?? Infinity, now + grace * 1000);
     }
     for (const c of pod.spec.containers) {
       const id = containerId(uid, c.name);

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { containerLabels, type ContainerInfo } from '../runtime/driver.js';
+import { observe } from './observe.js';
 import { plan } from './plan.js';
 import { createRuntimeState, containerRecord, recordExit } from './state.js';
 import { testPod, testSpecContext } from './testing/pod-fixtures.js';
@@ -92,6 +93,19 @@ describe('plan', () => {
     ]);
   });
 
+  it('a container whose pod this agent no longer knows (it restarted) gets the grace period it was labelled with', () => {
+    const state = createRuntimeState();
+    const labelled = info('uid-gone-c0', { uid: 'uid-gone' });
+    labelled.labels[containerLabels.graceSeconds] = '1';
+    const bad = info('uid-bad-c0', { uid: 'uid-bad' });
+    bad.labels[containerLabels.graceSeconds] = '-3';
+    expect(plan([], [labelled, bad, info('uid-old-c0', { uid: 'uid-old' })], state, t0, ctx).map((a) => 'graceSeconds' in a && a.graceSeconds)).toEqual([1, 30, 30]);
+    // Created with the pod's own period, when it sets one.
+    state.present.add('docker.io/library/busybox:1.36');
+    const create = plan([testPod('web', { spec: { terminationGracePeriodSeconds: 7 } })], [], state, t0, ctx)[0] as Extract<ReturnType<typeof plan>[number], { type: 'create' }>;
+    expect(create.spec.labels[containerLabels.graceSeconds]).toBe('7');
+  });
+
   it('never touches containers of another node', () => {
     const state = createRuntimeState();
     const actual = [info('uid-other-c0', { node: 'edge-2', uid: 'uid-other', status: 'stopped' })];
@@ -146,5 +160,38 @@ describe('plan', () => {
     const [a] = plan([pod], [], state, t0, ctx);
     expect(a).toMatchObject({ type: 'reject', id: 'uid-web-c0', reason: 'CreateContainerConfigError' });
     expect((a as { message: string }).message).toMatch(/spec\.containers\[0\]\.resources\.limits\.memory/);
+  });
+});
+
+describe('plan: pods being deleted', () => {
+  const going = (grace: number, at: number) => {
+    const pod = testPod('web', { containers: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
+    return { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(at + grace * 1000).toISOString(), deletionGracePeriodSeconds: grace } };
+  };
+  const ids = (actions: ReturnType<typeof plan>) => actions.map((a) => `${a.type} ${'id' in a ? a.id : ''} ${'graceSeconds' in a ? a.graceSeconds : ''}`.trim());
+
+  it('counts the grace period from the first sight: stops what runs with what is left, starts and removes nothing', () => {
+    const state = createRuntimeState();
+    state.present.add('docker.io/library/busybox:1.36');
+    const actual = [info('uid-web-a', { uid: 'uid-web' }), info('uid-web-b', { uid: 'uid-web', status: 'stopped' })];
+    observe(state, [going(30, t0)], actual, t0, 'edge-1');
+    observe(state, [going(30, t0)], actual, t0 + 10_500, 'edge-1');
+    expect(state.pods.get('uid-web')?.stopBy).toBe(t0 + 30_000);
+    // c was never created: nothing is made for it; b stopped already; a gets the 19.5 s left, rounded up.
+    expect(ids(plan([going(30, t0)], actual, state, t0 + 10_500, ctx))).toEqual(['stop uid-web-a 20']);
+    // A shorter period given later wins.
+    observe(state, [going(2, t0 + 12_000)], actual, t0 + 12_000, 'edge-1');
+    expect(state.pods.get('uid-web')?.stopBy).toBe(t0 + 14_000);
+  });
+
+  it('leaves a container it is already stopping alone, unless the deadline moved earlier', () => {
+    const state = createRuntimeState();
+    const actual = [info('uid-web-a', { uid: 'uid-web' })];
+    observe(state, [going(30, t0)], actual, t0, 'edge-1');
+    state.busy.add('uid-web-a');
+    state.killAt.set('uid-web-a', t0 + 30_000);
+    expect(plan([going(30, t0)], actual, state, t0 + 1_000, ctx)).toEqual([]);
+    observe(state, [going(0, t0 + 1_000)], actual, t0 + 1_000, 'edge-1');
+    expect(ids(plan([going(0, t0 + 1_000)], actual, state, t0 + 1_000, ctx))).toEqual(['stop uid-web-a 0']);
   });
 });

@@ -21,7 +21,9 @@ export type Action =
   | { type: 'reject'; id: string; reason: string; message: string; pod: PodRef; container: string }
   | { type: 'restart'; id: string; logPath: string; pod: PodRef; container: string; volumes?: PlannedVolume[] }
   /** Stop (SIGTERM, SIGKILL after the grace period) and remove; in the background. */
-  | { type: 'remove'; id: string; graceSeconds: number; pod: PodRef; container: string; why: 'not desired' | 'image changed' };
+  | { type: 'remove'; id: string; graceSeconds: number; pod: PodRef; container: string; why: 'not desired' | 'image changed' }
+  /** The pod is being deleted: stop (SIGTERM, SIGKILL once its grace period is over) and keep the container until the pod goes. */
+  | { type: 'stop'; id: string; graceSeconds: number; killAt: number; pod: PodRef; container: string };
 
 const defaultGraceSeconds = 30;
 
@@ -37,9 +39,13 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
   const pulls = new Map<string, Extract<Action, { type: 'pull' }>>();
 
   for (const pod of desired) {
-    if (pod.metadata.deletionTimestamp) continue;
     if (pod.spec.nodeName && pod.spec.nodeName !== ctx.nodeName) continue;
     const ref: PodRef = { namespace: podNamespace(pod), name: podName(pod), uid: podUid(pod) };
+    if (pod.metadata.deletionTimestamp) {
+      actions.push(...planStops(pod, ref, ours, state, now));
+      for (const c of pod.spec.containers) wanted.add(containerId(ref.uid, c.name));
+      continue;
+    }
     // Not on the pod network yet (no pod range, attach pending or failed): nothing may start.
     const offNetwork = ctx.placement?.(pod).type === 'waiting';
     // Planned once per pod and only when a container starts: it carries the ConfigMap and Secret content.
@@ -134,11 +140,36 @@ export function plan(desired: Pod[], actual: ContainerInfo[], state: RuntimeStat
     actions.push({
       type: 'remove',
       id: a.id,
-      graceSeconds: pod?.graceSeconds ?? defaultGraceSeconds,
+      graceSeconds: pod?.graceSeconds ?? labelledGrace(a) ?? defaultGraceSeconds,
       pod: { uid, namespace: a.labels[containerLabels.podNamespace] ?? pod?.namespace ?? '', name: a.labels[containerLabels.podName] ?? pod?.name ?? '' },
       container: a.labels[containerLabels.container] ?? a.id,
       why: 'not desired',
     });
   }
   return actions;
+}
+
+/** The grace period the container was created with, from its label; undefined when it has none (or a bad one). */
+function labelledGrace(a: ContainerInfo): number | undefined {
+  const text = a.labels[containerLabels.graceSeconds];
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * A pod being deleted: nothing starts, restarts or pulls for it; each container still running is
+ * stopped with what is left of the grace period (PodRecord.stopBy), then kept until the pod goes.
+ * One already stopping is stopped again only if the grace period was cut short (a second delete).
+ */
+function planStops(pod: Pod, ref: PodRef, ours: ReadonlyMap<string, ContainerInfo>, state: RuntimeState, now: number): Action[] {
+  const killAt = state.pods.get(ref.uid)?.stopBy ?? now;
+  const graceSeconds = Math.max(0, Math.ceil((killAt - now) / 1000));
+  const out: Action[] = [];
+  for (const c of pod.spec.containers) {
+    const id = containerId(ref.uid, c.name);
+    const status = ours.get(id)?.task?.status;
+    if (status === undefined || status === 'stopped') continue;
+    if (state.busy.has(id) && !((state.killAt.get(id) ?? -Infinity) > killAt)) continue;
+    out.push({ type: 'stop', id, graceSeconds, killAt, pod: ref, container: c.name });
+  }
+  return out;
 }

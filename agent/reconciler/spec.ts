@@ -73,6 +73,7 @@ export function buildContainerSpec(pod: Pod, index: number, ctx: SpecContext, re
       [containerLabels.podNamespace]: podNamespace(pod),
       [containerLabels.podUid]: uid,
       [containerLabels.container]: c.name,
+      ...(pod.spec.terminationGracePeriodSeconds !== undefined ? { [containerLabels.graceSeconds]: String(pod.spec.terminationGracePeriodSeconds) } : {}),
     },
     logPath: logPathOf(ctx, pod, c.name, restartCount),
     ...(limits?.memory !== undefined ? { memoryLimitBytes: memoryBytes(limits.memory, `${field}.memory`) } : {}),

@@ -39,6 +39,8 @@ export interface PodRecord {
   name: string;
   startTime: number;
   graceSeconds: number;
+  /** The pod is being deleted: its containers get SIGKILL at this time (ms), counted from when this node first saw it. */
+  stopBy?: number;
 }
 
 export interface RuntimeState {
@@ -49,12 +51,14 @@ export interface RuntimeState {
   pods: Map<string, PodRecord>;
   /** Container ids with a background operation (stop + remove) in flight: the plan leaves them alone. */
   busy: Set<string>;
+  /** Containers being stopped for their pod's deletion: when each gets SIGKILL (ms), so a shorter grace period can cut in. */
+  killAt: Map<string, number>;
   /** Pods whose attach to the pod network failed, by uid: retried with back-off. */
   network: Map<string, { message: string; retryAt: number; backoffMs: number }>;
 }
 
 export function createRuntimeState(): RuntimeState {
-  return { containers: new Map(), images: new Map(), present: new Set(), pods: new Map(), busy: new Set(), network: new Map() };
+  return { containers: new Map(), images: new Map(), present: new Set(), pods: new Map(), busy: new Set(), killAt: new Map(), network: new Map() };
 }
 
 export function containerRecord(state: RuntimeState, id: string): ContainerRecord {

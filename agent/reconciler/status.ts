@@ -86,6 +86,8 @@ function containerStatus(pod: Pod, index: number, actual: ContainerInfo | undefi
 
   const exit = rec?.lastExit ?? { exitCode: null, finishedAt: now };
   const ended = terminated(exit);
+  // A pod being deleted is not restarted: its stopped containers are simply terminated.
+  if (pod.metadata.deletionTimestamp) return { status: { ...common, ready: false, started: false, state: ended }, created: true, done: true, exitCode: exit.exitCode };
   if (shouldRestart(pod.spec.restartPolicy, exit.exitCode) && rec?.restartAt !== undefined && now < rec.restartAt) {
     const message = `back-off ${Math.round((rec.backoffMs || 0) / 1000)}s restarting failed container=${c.name} pod=${podName(pod)}`;
     return { status: { ...common, ready: false, started: false, state: { waiting: { reason: 'CrashLoopBackOff', message } }, lastState: ended }, created: true, done: false };
@@ -95,6 +97,8 @@ function containerStatus(pod: Pod, index: number, actual: ContainerInfo | undefi
 }
 
 function phaseOf(pod: Pod, built: Built[]): PodPhase {
+  // Stopped for its deletion: terminal, as the kubelet makes it; the changed phase is also what tells the server it may go.
+  if (pod.metadata.deletionTimestamp && built.every((b) => !b.status.state.running)) return built.every((b) => b.exitCode === 0) ? 'Succeeded' : 'Failed';
   if (built.some((b) => !b.created)) return 'Pending';
   if ((pod.spec.restartPolicy ?? 'Always') !== 'Always' && built.every((b) => b.done)) {
     return built.every((b) => b.exitCode === 0) ? 'Succeeded' : 'Failed';

@@ -85,4 +85,6 @@ export const containerLabels = {
   podNamespace: 'io.kedge.pod.namespace',
   podUid: 'io.kedge.pod.uid',
   container: 'io.kedge.container.name',
+  /** The pod's terminationGracePeriodSeconds, when it sets one: honoured even once the agent no longer knows the pod (after a restart). */
+  graceSeconds: 'io.kedge.pod.termination-grace-period',
 } as const;

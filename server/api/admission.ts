@@ -9,7 +9,9 @@ import { admitService } from '../network/service-admission.js';
 import type { NetworkSettings } from '../network/settings.js';
 import { checkConfigObject, mergeStringData } from '../secrets/admission.js';
 import type { Store } from '../store/types.js';
+import { applyDeletionFieldRules } from './deletion-fields.js';
 import { reportUnknownFields, unknownFields, type FieldChecks } from './field-validation.js';
+import { checkNamespaceAcceptsNew } from './namespaces.js';
 import { withoutNullFields } from './null-fields.js';
 import type { ResourceTarget } from './resource-path.js';
 import { checkDaemonSet, checkDeploymentStrategy, checkReplicaSet, defaultDaemonSet } from './workload-admission.js';
@@ -144,10 +146,9 @@ export function admit(body: Record<string, unknown>, target: ResourceTarget, op:
   const valid = validate(info.schema, obj, { kind: info.kind, name: typeof meta.name === 'string' ? meta.name : undefined }) as KObject;
   reportUnknownFields(unknownFields(obj, valid), fields, info);
   rules[info.kind]?.check?.(valid, op, existing);
+  applyDeletionFieldRules(valid, op, existing);
 
-  if (info.namespaced && op === 'create' && !store.get('Namespace', '', valid.metadata.namespace!)) {
-    throw new KedgeError('NotFound', `namespaces "${valid.metadata.namespace}" not found`, { details: { kind: 'namespaces', name: valid.metadata.namespace } });
-  }
+  if (info.namespaced && op === 'create') checkNamespaceAcceptsNew(store, info, valid.metadata.namespace!, valid.metadata.name);
   // The status subresource changes status only: nothing of the spec is allocated there.
   const complete = target.subresource ? undefined : rules[info.kind]?.complete;
   return complete ? complete(valid, ctx) : valid;

@@ -106,15 +106,17 @@ describe('dryRun=All: answered as the real request, nothing stored or sent', () 
     untouched();
   });
 
-  it('delete: the object as a real delete answers, which stays; from the query or from DeleteOptions (where kubectl puts it)', async () => {
+  it('delete: what a real delete answers, the object staying; from the query or from DeleteOptions (where kubectl puts it)', async () => {
     const { call, untouched, stored } = await cluster();
-    const rv = stored('Deployment', 'default', 'web')!.metadata.resourceVersion;
+    const web = stored('Deployment', 'default', 'web')!;
     const byQuery = await call('DELETE', withDryRun(`${deployments}/web`));
     expect(byQuery.status).toBe(200);
-    expect(await byQuery.json()).toMatchObject({ kind: 'Deployment', metadata: { name: 'web', resourceVersion: rv } });
-    const byBody = await call('DELETE', `${configmaps}/cfg`, { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'], propagationPolicy: 'Background' });
+    // Gone at once (nothing holds it): a Status naming it, as Kubernetes answers.
+    expect(await byQuery.json()).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'web', group: 'apps', kind: 'deployments', uid: web.metadata.uid } });
+    const byBody = await call('DELETE', `${configmaps}/cfg`, { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'], propagationPolicy: 'Foreground' });
     expect(byBody.status).toBe(200);
-    expect(await byBody.json()).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'cfg' } });
+    // Held by the foreground finalizer: the object as it would be, with the resourceVersion it keeps.
+    expect(await byBody.json()).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'cfg', finalizers: ['foregroundDeletion'], resourceVersion: stored('ConfigMap', 'default', 'cfg')!.metadata.resourceVersion } });
     // A namespace takes everything inside it along, and all of it comes back.
     const ns = await call('DELETE', '/api/v1/namespaces/team', { dryRun: ['All'] });
     expect(ns.status).toBe(200);

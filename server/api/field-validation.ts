@@ -78,7 +78,7 @@ const kubernetesFieldsKedgeIgnores = new Set([
   // affinity
   'podAffinity', 'podAntiAffinity',
   // metadata and status written by other tools
-  'managedFields', 'finalizers', 'selfLink', 'deletionGracePeriodSeconds', 'status',
+  'managedFields', 'selfLink', 'status',
   // probes
   'grpc',
   // resources

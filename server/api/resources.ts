@@ -2,8 +2,10 @@ import { Hono, type Context } from 'hono';
 import { KedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
 import { parseSelector } from '../../shared/selector.js';
+import { deleteObject } from '../deletion/delete.js';
 import { defaultNetworkSettings } from '../network/settings.js';
 import { admit } from './admission.js';
+import { deleteResponseBody, readDeleteRequest } from './delete-request.js';
 import { deleteDryRun, dryRunQuery, runWrite } from './dry-run.js';
 import { fieldChecksFor } from './field-validation.js';
 import { matchesFields, parseFieldSelector } from './field-selector.js';
@@ -43,7 +45,7 @@ export function resourceRoutes(deps: ApiDeps): Hono {
         return patch(c, t);
       case 'DELETE':
         if (t.subresource) break;
-        return c.json(view(runWrite(c, store, () => remove(t), await deleteDryRun(c))));
+        return remove(c, t);
     }
     throw notAllowed(method, c.req.path, t.subresource ? ['GET', 'PUT', 'PATCH'] : ['GET', 'PUT', 'PATCH', 'DELETE']);
   }
@@ -126,9 +128,24 @@ export function resourceRoutes(deps: ApiDeps): Hono {
     return replace(c, t, serverSideApply(t.info.kind, existing as unknown as Record<string, unknown>, applied));
   }
 
-  function remove(t: ResourceTarget): KObject {
-    if (t.info.kind === 'Namespace') return deleteNamespace(store, t.name!);
-    return store.delete(t.info.kind, t.namespace ?? '', t.name!);
+  /** Graceful as in Kubernetes (server/deletion/): the object while something holds it, else a Status. */
+  async function remove(c: Context, t: ResourceTarget): Promise<Response> {
+    const dryRun = await deleteDryRun(c);
+    const req = await readDeleteRequest(c);
+    const now = deps.clock ?? (() => new Date());
+    let removed = false;
+    const object = runWrite(
+      c,
+      store,
+      () => {
+        const outcome = t.info.kind === 'Namespace' ? deleteNamespace(store, t.name!, req, now) : deleteObject(store, t.info.kind, t.namespace ?? '', t.name!, req, { now });
+        removed = outcome.removed;
+        return outcome.object;
+      },
+      dryRun,
+    );
+    const body = deleteResponseBody(t.info, { object, removed });
+    return c.json(body === object ? view(object) : body);
   }
 
   app.all('/api/*', handle);

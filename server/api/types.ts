@@ -28,6 +28,8 @@ export interface ApiDeps {
   rpc?: Pick<RpcClient, 'open' | 'collect'>;
   /** /kedge/v1/tokens (kedge token …) when given. */
   joinTokens?: Pick<JoinTokens, 'create' | 'list' | 'delete' | 'rotate'>;
+  /** The clock deletions are stamped with (deletionTimestamp); tests pass a fixed one. */
+  clock?: () => Date;
   /** Nodes connected to the broker, for GET /metrics. */
   connectedNodes?: () => number;
   /** The service range and NodePort range Services are allocated from (default: K3s's). */

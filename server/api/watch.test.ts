@@ -1,37 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.js';
-import { podManifest, testApi } from './testing/fixtures.js';
+import { eventReader, podManifest, testApi } from './testing/fixtures.js';
 
 const pods = '/api/v1/namespaces/default/pods';
-
-/** Reads newline-delimited events from a response body until `count` have arrived. */
-function eventReader(res: Response) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  return {
-    async next(count: number): Promise<{ type: string; object: { metadata: { name: string; resourceVersion: string } } }[]> {
-      const out = [];
-      while (out.length < count) {
-        const nl = buf.indexOf('\n');
-        if (nl >= 0) {
-          out.push(JSON.parse(buf.slice(0, nl)));
-          buf = buf.slice(nl + 1);
-          continue;
-        }
-        const { done, value } = await reader.read();
-        if (done) throw new Error(`stream ended after ${out.length} of ${count} events`);
-        buf += decoder.decode(value, { stream: true });
-      }
-      return out;
-    },
-    async ended(): Promise<boolean> {
-      const { done } = await reader.read();
-      return done;
-    },
-    cancel: () => reader.cancel(),
-  };
-}
 
 /** Counts live store subscriptions, to prove a watch cleans up after itself. */
 function countingStore(store: Store) {

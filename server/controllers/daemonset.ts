@@ -26,7 +26,7 @@ export function createDaemonSetController(deps: ControllerDeps) {
     const pods = (store.list('Pod', { namespace: ns }).items as Pod[]).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
     const plan = planDaemonSet(ds, nodes, pods, now(), random);
     const event = (reason: string, message: string) => deps.events?.record(refOf(ds), 'Normal', reason, message, { component: 'daemonset-controller' });
-    for (const p of plan.delete) if (deleteIfPresent(store, 'Pod', ns, p.metadata.name!)) event('SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+    for (const p of plan.delete) if (deleteIfPresent(store, 'Pod', ns, p.metadata.name!, now)) event('SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     for (const p of plan.create) event('SuccessfulCreate', `Created pod: ${createWithFreshName(store, p, name, random).metadata.name}`);
     if (plan.create.length || plan.delete.length) {
       const where = (ps: Pod[]) => ps.map((p) => p.spec.nodeName).join(',');

@@ -75,7 +75,7 @@ export function createDeploymentController(deps: ControllerDeps) {
       const ref = controllerRef({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name!, uid: rs.metadata.uid! });
       store.update({ ...fresh, metadata: { ...fresh.metadata, ownerReferences: [...others, ref] } });
     }
-    for (const p of plan.deletePods) deleteIfPresent(store, 'Pod', ns, p.metadata.name!);
+    for (const p of plan.deletePods) deleteIfPresent(store, 'Pod', ns, p.metadata.name!, now);
     for (const rs of plan.updateReplicaSets) {
       // Read again: the ReplicaSet controller writes status in between, and a whole-object write would undo it.
       const fresh = store.get('ReplicaSet', ns, rs.metadata.name!) as ReplicaSet | undefined;
@@ -83,7 +83,7 @@ export function createDeploymentController(deps: ControllerDeps) {
       if ((fresh.spec.replicas ?? 1) !== (rs.spec.replicas ?? 1)) scaled(d, rs, fresh.spec.replicas ?? 1);
       store.update({ ...fresh, metadata: { ...fresh.metadata, annotations: rs.metadata.annotations }, spec: { ...fresh.spec, replicas: rs.spec.replicas, minReadySeconds: rs.spec.minReadySeconds } });
     }
-    for (const rs of plan.deleteReplicaSets) deleteIfPresent(store, 'ReplicaSet', ns, rs.metadata.name!);
+    for (const rs of plan.deleteReplicaSets) deleteIfPresent(store, 'ReplicaSet', ns, rs.metadata.name!, now);
     if (plan.revision) {
       const fresh = store.get('Deployment', ns, d.metadata.name!);
       if (fresh && fresh.metadata.uid === d.metadata.uid) {

@@ -56,6 +56,17 @@ describe('desired state per node', () => {
     return done();
   });
 
+  it('keeps a pod being deleted, with deletionTimestamp and grace period but no finalizers: its node stops it', async () => {
+    const { store, last, done } = setup();
+    const p = store.create(pod('web', 'a'));
+    store.update({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30, finalizers: ['example.com/hold'] } });
+    const sent = desiredStateFor(store, 'a').pods[0]!;
+    expect(sent.metadata).toMatchObject({ name: 'web', deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 });
+    expect(sent.metadata).not.toHaveProperty('finalizers');
+    await done();
+    expect(last('a')?.pods.map((x) => x.metadata.deletionTimestamp)).toEqual(['2026-01-01T00:00:30Z']);
+  });
+
   it('republishes to the using nodes when a referenced Secret changes, and drops it when its pod goes', async () => {
     const { store, published, last, done, idle } = setup();
     store.create(secret('db', 'one'));

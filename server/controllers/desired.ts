@@ -14,9 +14,12 @@ export interface DesiredPublisherDeps {
   log?: (msg: string) => void;
 }
 
-/** What a node needs of a pod: no status, no resourceVersion (both change without the node having to act). */
+/**
+ * What a node needs of a pod: no status, resourceVersion or finalizers (they change without the node
+ * having to act). A pod being deleted stays, with its deletionTimestamp and grace period: the node stops it.
+ */
 export function desiredPod(p: Pod): Pod {
-  const { resourceVersion: _rv, generation: _g, ...metadata } = p.metadata;
+  const { resourceVersion: _rv, generation: _g, finalizers: _f, ...metadata } = p.metadata;
   return { apiVersion: 'v1', kind: 'Pod', metadata, spec: p.spec };
 }
 
@@ -38,10 +41,7 @@ const byKey = (a: { metadata: { namespace?: string; name?: string } }, b: typeof
  * CreateContainerConfigError naming them.
  */
 export function desiredStateFor(store: Store, node: string): Omit<DesiredState, 'revision'> {
-  const pods = (store.list('Pod', { fields: { 'spec.nodeName': node } }).items as Pod[])
-    .filter((p) => !p.metadata.deletionTimestamp)
-    .map(desiredPod)
-    .sort(byKey);
+  const pods = (store.list('Pod', { fields: { 'spec.nodeName': node } }).items as Pod[]).map(desiredPod).sort(byKey);
   const wanted = { ConfigMap: new Set<string>(), Secret: new Set<string>() };
   for (const p of pods) {
     const ns = p.metadata.namespace ?? 'default';

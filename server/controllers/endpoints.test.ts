@@ -87,12 +87,13 @@ describe('endpoints controller', () => {
   });
 
   it('a terminating pod leaves the ready addresses at once and stays in the slice as terminating', async () => {
-    c = testCluster();
+    c = testCluster({ nodesStopPods: false });
     addService('web');
     addPod('a', { ip: '10.42.0.5' });
     await c.settle();
     const p = c.store.get('Pod', 'default', 'a') as Pod;
-    c.store.update({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2026-01-01T00:00:30Z' } });
+    // Being deleted: its grace period runs while its node stops it.
+    c.store.update({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 } });
     await c.settle();
     expect(readyIPs()).toEqual([]);
     expect(notReadyIPs()).toEqual([]);

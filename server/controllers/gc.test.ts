@@ -20,9 +20,51 @@ describe('garbage collector', () => {
     store.delete('ConfigMap', 'default', 'a');
     await gc.idle();
     expect(store.list('ConfigMap').items.map((o) => o.metadata.name)).toEqual(['b', 'shared', 'unrelated']);
+    // The reference to the gone owner goes, so the periodic pass need not look at it again.
+    expect(store.get('ConfigMap', 'default', 'shared')?.metadata.ownerReferences?.map((r) => r.name)).toEqual(['b']);
+    expect(store.missingOwners()).toEqual([]);
     store.delete('ConfigMap', 'default', 'b');
     await gc.idle();
     expect(store.list('ConfigMap').items.map((o) => o.metadata.name)).toEqual(['unrelated']);
+    unwatch();
+    gc.stop();
+    store.close();
+  });
+
+  it('foreground: the owner keeps its finalizer until blocking dependents are gone; a dependent with another live owner only loses the reference', async () => {
+    const store = openStore(':memory:');
+    const gc = createGarbageCollector({ store });
+    const unwatch = store.watch((e) => gc.onEvent(e));
+    const owner = store.create(cm('owner'));
+    const other = store.create(cm('other'));
+    const blocking = { ...ref(owner), blockOwnerDeletion: true };
+    store.create({ ...cm('held'), metadata: { name: 'held', namespace: 'default', ownerReferences: [blocking], finalizers: ['example.com/hold'] } });
+    store.create({ ...cm('shared'), metadata: { name: 'shared', namespace: 'default', ownerReferences: [blocking, ref(other)] } });
+    store.update({ ...owner, metadata: { ...owner.metadata, deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 0, finalizers: ['foregroundDeletion'] } });
+    await gc.idle();
+    expect(store.get('ConfigMap', 'default', 'owner')?.metadata.finalizers).toEqual(['foregroundDeletion']);
+    expect(store.get('ConfigMap', 'default', 'held')?.metadata.deletionTimestamp).toBeDefined();
+    expect(store.get('ConfigMap', 'default', 'shared')?.metadata.ownerReferences?.map((r) => r.name)).toEqual(['other']);
+
+    const held = store.get('ConfigMap', 'default', 'held')!;
+    store.update({ ...held, metadata: { ...held.metadata, finalizers: [] } });
+    await gc.idle();
+    expect(store.list('ConfigMap').items.map((o) => o.metadata.name)).toEqual(['other', 'shared']);
+    unwatch();
+    gc.stop();
+    store.close();
+  });
+
+  it('orphan: the dependents lose their reference, then the owner goes', async () => {
+    const store = openStore(':memory:');
+    const gc = createGarbageCollector({ store });
+    const unwatch = store.watch((e) => gc.onEvent(e));
+    const owner = store.create(cm('owner'));
+    store.create(cm('child', [owner]));
+    store.update({ ...owner, metadata: { ...owner.metadata, deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 0, finalizers: ['orphan', 'example.com/mine'] } });
+    await gc.idle();
+    expect(store.get('ConfigMap', 'default', 'child')?.metadata.ownerReferences).toBeUndefined();
+    expect(store.get('ConfigMap', 'default', 'owner')?.metadata.finalizers).toEqual(['example.com/mine']);
     unwatch();
     gc.stop();
     store.close();

@@ -9,8 +9,10 @@ import type { EventRecorder } from '../events/recorder.js';
 import { createEndpointsController } from './endpoints.js';
 import { createGarbageCollector } from './gc.js';
 import { createKubernetesServiceController, type ApiEndpoint } from './kubernetes-service.js';
+import { createNamespaceController } from './namespace.js';
 import { createNodeIpamController } from './node-ipam.js';
 import { createNodeLifecycleController } from './node-lifecycle.js';
+import { createPodGarbageCollector } from './pod-gc.js';
 import { createReplicaSetController } from './replicaset.js';
 import { createSchedulingController } from './scheduling.js';
 import { createServiceLbController } from './service-lb.js';
@@ -44,6 +46,8 @@ export function startControllers(deps: ControllerManagerDeps) {
     replicaset: createReplicaSetController(common),
     daemonset: createDaemonSetController(common),
     gc: createGarbageCollector(common),
+    namespace: createNamespaceController(common),
+    podGc: createPodGarbageCollector(common),
     scheduler: createSchedulingController({ ...common, nodeView: deps.nodeView, podEvictionTimeoutMs: deps.podEvictionTimeoutMs }),
     nodeLifecycle: createNodeLifecycleController({ ...common, podEvictionTimeoutMs: deps.podEvictionTimeoutMs }),
     desired: createDesiredPublisher({ store: deps.store, publish: deps.publish, log: deps.log }),

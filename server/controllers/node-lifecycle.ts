@@ -1,6 +1,7 @@
 import { isKedgeError } from '../../shared/errors.js';
 import { isNodeReady, type Node } from '../../shared/node.js';
 import type { Pod } from '../../shared/pod.js';
+import { deleteObject } from '../deletion/delete.js';
 import { refOf, type EventRecorder } from '../events/recorder.js';
 import { defaultPodEvictionTimeoutMs } from '../nodes/default-tolerations.js';
 import { planEvictions, podsToMarkNotReady } from '../nodes/eviction-plan.js';
@@ -89,7 +90,8 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps) {
       const key = `${e.pod.metadata.namespace}/${e.pod.metadata.name}`;
       deps.events?.record(refOf(e.pod), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`, { component: 'taint-eviction-controller' });
       try {
-        deps.store.delete('Pod', e.pod.metadata.namespace ?? 'default', e.pod.metadata.name!);
+        // At once: the node cannot be asked to stop the pod (finalizers still hold it if it has any).
+        deleteObject(deps.store, 'Pod', e.pod.metadata.namespace ?? 'default', e.pod.metadata.name!, { gracePeriodSeconds: 0 }, { now });
         deps.log?.(`evicted pod ${key} from node ${e.node} (${e.why === 'untolerated' ? 'does not tolerate' : 'toleration ran out for'} taint ${e.taint.key}:${e.taint.effect})`);
       } catch (err) {
         if (!isKedgeError(err, 'NotFound')) throw err;

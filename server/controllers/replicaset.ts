@@ -26,7 +26,7 @@ export function createReplicaSetController(deps: ControllerDeps) {
     const plan = planReplicaSet(rs, owned, orphans, now(), random);
     for (const p of plan.adopt) deps.store.update(p);
     const event = (reason: string, message: string) => deps.events?.record(refOf(rs), 'Normal', reason, message, { component: 'replicaset-controller' });
-    for (const p of plan.delete) if (deleteIfPresent(deps.store, 'Pod', ns, p.metadata.name!)) event('SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+    for (const p of plan.delete) if (deleteIfPresent(deps.store, 'Pod', ns, p.metadata.name!, now)) event('SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     for (const p of plan.create) event('SuccessfulCreate', `Created pod: ${createWithFreshName(deps.store, p, name, random).metadata.name}`);
     if (plan.create.length || plan.delete.length || plan.adopt.length) {
       deps.log?.(`replicaset ${key}: created ${plan.create.length} pod(s), deleted ${plan.delete.length}, adopted ${plan.adopt.length}`);

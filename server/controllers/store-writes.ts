@@ -1,14 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isKedgeError } from '../../shared/errors.js';
 import type { KObject } from '../../shared/meta.js';
+import { deleteObject } from '../deletion/delete.js';
 import type { Store } from '../store/types.js';
 import { randomSuffix } from './template-hash.js';
 
-/** Deletes an object; one already gone is fine (another controller or the user was faster). */
-export function deleteIfPresent(store: Store, kind: string, namespace: string, name: string): boolean {
+/**
+ * Deletes an object as the API does (a pod on a node gets its grace period and goes Terminating);
+ * false when it was already gone or already going (another controller or the user was faster).
+ */
+export function deleteIfPresent(store: Store, kind: string, namespace: string, name: string, now?: () => Date): boolean {
   try {
-    store.delete(kind, namespace, name);
-    return true;
+    return deleteObject(store, kind, namespace, name, {}, { now }).plan !== 'pending';
   } catch (e) {
     if (isKedgeError(e, 'NotFound')) return false;
     throw e;

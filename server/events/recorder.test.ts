@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KEvent } from '../../shared/event.js';
 import type { Pod } from '../../shared/pod.js';
+import { ensureSystemNamespaces } from '../api/namespaces.js';
 import { openStore } from '../store/store.js';
 import { createEventRecorder, refOf, type EventRecorder } from './recorder.js';
 
@@ -34,6 +35,8 @@ function fakeTime(start = Date.parse('2026-01-01T00:00:00Z')) {
 
 function setup(o: { maxEvents?: number } = {}) {
   const store = openStore(':memory:');
+  ensureSystemNamespaces(store);
+  store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   const time = fakeTime();
   let writes = 0;
   store.watch((e) => {
@@ -137,6 +140,18 @@ describe('event recorder', () => {
     expect(events().map((e) => e.reason).sort()).toEqual(['B', 'C', 'D']);
     time.advance(3_660_000); // the periodic sweep runs on its own
     expect(events()).toEqual([]);
+  });
+
+  it('records nothing into a namespace that is gone or being deleted (it would never empty)', () => {
+    const { store, recorder, events } = setup();
+    recorders.push(recorder);
+    const shop = store.get('Namespace', '', 'shop')!;
+    store.update({ ...shop, metadata: { ...shop.metadata, deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['example.com/hold'] } });
+    recorder.record(refOf(pod), 'Normal', 'Killing', 'Stopping container c');
+    recorder.record({ ...refOf(pod), namespace: 'nowhere' }, 'Normal', 'Killing', 'Stopping container c');
+    expect(events()).toEqual([]);
+    recorder.record({ ...refOf(pod), namespace: 'default' }, 'Normal', 'Killing', 'Stopping container c');
+    expect(events()).toHaveLength(1);
   });
 
   it('never throws: a failing store is logged', () => {

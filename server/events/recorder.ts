@@ -142,6 +142,9 @@ export function createEventRecorder(deps: EventRecorderDeps) {
     const { obj, reason } = entry.what;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
+        // Refused as Kubernetes refuses them: an Event in a namespace that is gone or going would keep it from ever emptying.
+        const ns = deps.store.get('Namespace', '', entry.namespace);
+        if (!ns || ns.metadata.deletionTimestamp) return false;
         deps.store.create(build(entry));
         entry.writtenAt = now();
         return true;

@@ -55,10 +55,13 @@ describe('planEvictions on a fake clock', () => {
     expect(names(plan(restart + 20_000, [web], [unreachable()], restart))).toEqual(['web']);
   });
 
-  it('a taint without timeAdded counts from now; pods already being deleted are skipped', () => {
+  it('a taint without timeAdded counts from now; pods forced out already are skipped, stopping ones are not', () => {
     expect(plan(t0 + 60_000, [web], [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }]).nextAt).toBe(t0 + 80_000);
-    const going = { ...web, metadata: { ...web.metadata, deletionTimestamp: new Date(t0).toISOString() } };
-    expect(plan(t0 + 60_000, [going]).evict).toEqual([]);
+    const forced = { ...web, metadata: { ...web.metadata, deletionTimestamp: new Date(t0).toISOString(), deletionGracePeriodSeconds: 0, finalizers: ['example.com/hold'] } };
+    expect(plan(t0 + 60_000, [forced]).evict).toEqual([]);
+    // Its node cannot stop it or say it has: waiting for the grace period would wait forever.
+    const stopping = { ...web, metadata: { ...web.metadata, deletionTimestamp: new Date(t0 + 30_000).toISOString(), deletionGracePeriodSeconds: 30 } };
+    expect(names(plan(t0 + 60_000, [stopping]))).toEqual(['web']);
   });
 });
 

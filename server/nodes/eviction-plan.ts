@@ -57,7 +57,8 @@ export function planEvictions(input: EvictionInput): EvictionPlan {
   const nodes = new Map(input.nodes.map((n) => [n.metadata.name!, n]));
   const plan: EvictionPlan = { evict: [] };
   for (const pod of input.pods) {
-    if (!pod.spec.nodeName || pod.metadata.deletionTimestamp) continue;
+    // A pod stopping gracefully on an unreachable node is evicted like any other; one already forced out waits for its finalizers.
+    if (!pod.spec.nodeName || (pod.metadata.deletionTimestamp && !pod.metadata.deletionGracePeriodSeconds)) continue;
     const node = nodes.get(pod.spec.nodeName);
     const taints = (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
     if (!node || taints.length === 0) continue;

@@ -1,6 +1,7 @@
 import type { Condition } from '../../shared/meta.js';
 import type { PodStatusReport } from '../../shared/messages.js';
 import type { Pod } from '../../shared/pod.js';
+import { deleteObject } from '../deletion/delete.js';
 import type { Store } from '../store/types.js';
 
 /**
@@ -26,8 +27,18 @@ function applyEach(store: Store, node: string, report: PodStatusReport, log?: (m
     const before = store.get('Pod', p.namespace, p.name)!.metadata.resourceVersion;
     const after = store.update(next, { subresource: 'status' }).metadata.resourceVersion;
     if (before !== after) written++;
+    // The node stopped a pod being deleted: the kubelet's final delete (grace 0); finalizers may still hold it.
+    if (pod.metadata.deletionTimestamp && (pod.metadata.deletionGracePeriodSeconds ?? 0) > 0 && stopped(next)) {
+      const { removed } = deleteObject(store, 'Pod', p.namespace, p.name, { gracePeriodSeconds: 0 });
+      log?.(`pod ${p.namespace}/${p.name} stopped on node ${node}; ${removed ? 'deleted' : 'waiting for its finalizers'}`);
+    }
   }
   return written;
+}
+
+/** No container of the pod runs any more (never started ones included). */
+function stopped(pod: Pod): boolean {
+  return !(pod.status?.containerStatuses ?? []).some((c) => c.state.running);
 }
 
 /** The agent does not know about scheduling; keep the server's PodScheduled condition. */

@@ -45,6 +45,17 @@ describe('store claims', () => {
     expect(store.currentResourceVersion()).toBe(rv + 1);
   });
 
+  it('frees the values of an object that goes when its last finalizer is removed', () => {
+    const store = openStore(':memory:', { claims: rules });
+    const a = store.create({ ...thing('a', { ip: '10.43.0.5' }), metadata: { name: 'a', namespace: 'default', finalizers: ['example.com/hold'] } });
+    const going = store.update({ ...a, metadata: { ...a.metadata, deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 0 } });
+    expect(store.claims.holder('ip', '10.43.0.5')).toBeDefined();
+    store.update({ ...going, metadata: { ...going.metadata, finalizers: [] } });
+    expect(store.get('Thing', 'default', 'a')).toBeUndefined();
+    expect(store.claims.holder('ip', '10.43.0.5')).toBeUndefined();
+    expect(store.create(thing('b', { ip: '10.43.0.5' })).spec).toEqual({ ip: '10.43.0.5' });
+  });
+
   it('frees values an object drops or holds no more when deleted', () => {
     const store = openStore(':memory:', { claims: rules });
     const a = store.create(thing('a', { ip: '10.43.0.5', ports: [30000] }));

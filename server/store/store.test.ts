@@ -173,6 +173,47 @@ describe('update', () => {
   });
 });
 
+describe('deletion fields', () => {
+  it('a new object is never being deleted, whatever it says', () => {
+    const s = fixedStore();
+    const p = s.create(pod('web', { metadata: { name: 'web', namespace: 'default', deletionTimestamp: '2024-01-01T00:00:00Z', deletionGracePeriodSeconds: 5 } }));
+    expect(p.metadata).not.toHaveProperty('deletionTimestamp');
+    expect(p.metadata).not.toHaveProperty('deletionGracePeriodSeconds');
+  });
+
+  it('the write that lets the last hold go removes the object: watchers see DELETED with that state', () => {
+    const s = fixedStore();
+    const seen: string[] = [];
+    s.watch((e) => seen.push(`${e.type} ${e.object.metadata.finalizers?.join(',') ?? '-'} ${e.object.metadata.deletionGracePeriodSeconds ?? '-'}`));
+    const p = s.create(pod('web', { metadata: { name: 'web', namespace: 'default', finalizers: ['a', 'b'] } }));
+    const going = s.update({ ...p, metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T10:00:30Z', deletionGracePeriodSeconds: 30 } });
+    s.update({ ...going, metadata: { ...going.metadata, finalizers: [] } });
+    expect(s.get('Pod', 'default', 'web')).toBeDefined(); // the grace period still runs
+    s.update({ ...going, metadata: { ...going.metadata, finalizers: ['a'], deletionGracePeriodSeconds: 0 } });
+    expect(s.get('Pod', 'default', 'web')).toBeDefined(); // a finalizer still holds it
+    const last = s.update({ ...going, metadata: { ...going.metadata, finalizers: undefined, deletionGracePeriodSeconds: 0 } });
+    expect(s.get('Pod', 'default', 'web')).toBeUndefined();
+    expect(last.metadata.resourceVersion).toBe(String(s.currentResourceVersion()));
+    expect(seen).toEqual(['ADDED a,b -', 'MODIFIED a,b 30', 'MODIFIED  30', 'MODIFIED a 0', 'DELETED - 0']);
+  });
+
+  it('a namespace is also held by its contents finalizer in spec.finalizers', () => {
+    const s = fixedStore();
+    const ns = s.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } });
+    const going = s.update({ ...ns, metadata: { ...ns.metadata, deletionTimestamp: '2024-05-01T10:00:00Z' }, spec: { finalizers: ['kubernetes'] } });
+    expect(s.get('Namespace', '', 'prod')).toBeDefined();
+    s.update({ ...going, spec: { finalizers: [] } });
+    expect(s.get('Namespace', '', 'prod')).toBeUndefined();
+  });
+
+  it('finds an object by uid', () => {
+    const s = fixedStore();
+    const p = s.create(pod('web'));
+    expect(s.getByUid(p.metadata.uid!)).toEqual(p);
+    expect(s.getByUid('nope')).toBeUndefined();
+  });
+});
+
 describe('delete', () => {
   it('returns the deleted object at the deletion resourceVersion', () => {
     const s = fixedStore();

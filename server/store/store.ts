@@ -7,6 +7,7 @@ import { kindByName } from '../../shared/kinds.js';
 import type { KObject } from '../../shared/meta.js';
 import { matches } from '../../shared/selector.js';
 import { ChangeFeed } from './change-feed.js';
+import { deletionFinished } from './deletion-finished.js';
 import { fieldValue, plainJson, sameJson } from './json-values.js';
 import { sqliteNativeBinding } from './native-binding.js';
 import { claimsTable } from './claims.js';
@@ -59,6 +60,7 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
 
   const q = {
     get: db.prepare<[string, string, string], { id: number; data: string }>('SELECT id, data FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    byUid: db.prepare<[string], { kind: string; namespace: string; name: string; data: string }>('SELECT kind, namespace, name, data FROM objects WHERE uid = ? LIMIT 1'),
     secrets: db.prepare<[], { id: number; namespace: string; name: string; data: string }>("SELECT id, namespace, name, data FROM objects WHERE kind = 'Secret'"),
     listKind: db.prepare<[string], { namespace: string; name: string; data: string }>('SELECT namespace, name, data FROM objects WHERE kind = ? ORDER BY namespace, name'),
     listKindNs: db.prepare<[string, string], { namespace: string; name: string; data: string }>('SELECT namespace, name, data FROM objects WHERE kind = ? AND namespace = ? ORDER BY name'),
@@ -145,8 +147,10 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       }
       const uid = newUid();
       const next = rv + 1;
+      // A new object is not being deleted, whatever its author wrote (Kubernetes' BeforeCreate).
+      const { deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, ...given } = obj.metadata;
       obj.metadata = {
-        ...obj.metadata,
+        ...given,
         name,
         uid,
         creationTimestamp: now().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -221,6 +225,16 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
       }
       // A write that changes nothing costs no disk write, no resourceVersion and no event (SD card wear).
       if (sameJson(next, cur)) return cur;
+      // The write that lets the last hold of a deletion go (a finalizer, the grace period) removes the object.
+      if (deletionFinished(next)) {
+        commit('DELETED', next, (at) => {
+          q.remove.run(next.kind, namespace, name);
+          owners.clear(row.id);
+          claims.clear(row.id);
+          next.metadata.resourceVersion = String(at);
+        });
+        return structuredClone(next);
+      }
       const data = (at: number) => {
         next.metadata.resourceVersion = String(at);
         return codec.encode(next, { kind: next.kind, namespace, name });
@@ -299,6 +313,10 @@ export function openStore(path: string, deps: StoreDeps = {}): Store {
     },
     missingOwners: () => owners.missingOwners(),
     uidExists: (uid) => owners.exists(uid),
+    getByUid(uid) {
+      const r = q.byUid.get(uid);
+      return r && codec.decode(r.data, { kind: r.kind, namespace: r.namespace, name: r.name });
+    },
     claims: { holder: (pool, value) => claims.holder(pool, value), values: (pool) => claims.values(pool) },
 
     getNodeCredentials: (name) => credentials.get(name),

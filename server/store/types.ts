@@ -81,9 +81,14 @@ export interface JoinTokenRecord {
  * Every write bumps one global resourceVersion counter, persisted in the same transaction.
  */
 export interface Store {
+  /** Stores a new object with a fresh uid, creationTimestamp and resourceVersion; one is never created being deleted. */
   create(obj: KObject): KObject;
   get(kind: string, namespace: string, name: string): KObject | undefined;
   list(kind: string, opts?: ListOptions): { items: KObject[]; resourceVersion: string };
+  /**
+   * Writes the object. A write that leaves an object being deleted with nothing holding it (no
+   * finalizers, no grace period left; see deletion-finished.ts) removes it instead: watchers see DELETED.
+   */
   update(obj: KObject, opts?: UpdateOptions): KObject;
   delete(kind: string, namespace: string, name: string): KObject;
   /**
@@ -105,6 +110,8 @@ export interface Store {
   /** Owner uids some object still names although no object has them (the garbage collector's work). */
   missingOwners(): string[];
   uidExists(uid: string): boolean;
+  /** The object with this uid, of any kind. */
+  getByUid(uid: string): KObject | undefined;
   /** Values objects hold (see ClaimRules): a write that would take another object's value fails with Invalid. */
   claims: {
     holder(pool: string, value: string): RowKey | undefined;

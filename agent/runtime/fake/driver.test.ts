@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { createFakeTimers } from '../../probes/testing/fake-timers.js';
 import { createFakeDriver } from './driver.js';
 import type { TaskExit } from '../driver.js';
 
@@ -40,5 +41,34 @@ describe('fake runtime driver', () => {
     d.tarballs.set('/images/app.tar', ['docker.io/library/app:1']);
     expect(await d.importImage('/images/app.tar')).toEqual(['docker.io/library/app:1']);
     expect(await d.imageExists('docker.io/library/app:1')).toBe(true);
+  });
+
+  it('stop(): a process with its own SIGTERM answer exits within the grace period or gets SIGKILL at its end', async () => {
+    const timers = createFakeTimers();
+    const d = createFakeDriver({ now: timers.now, setTimer: timers.deps.setTimer });
+    d.images.add('img:1');
+    for (const id of ['trap', 'stubborn', 'forced']) await d.create(spec(id, {}));
+    const exits: TaskExit[] = [];
+    d.onExit((e) => exits.push(e));
+    d.sigterm.set('trap', 6_000);
+    d.sigterm.set('stubborn', 'ignore');
+    d.sigterm.set('forced', 6_000);
+    const t0 = timers.now();
+    const trap = d.stop('trap', 30);
+    const stubborn = d.stop('stubborn', 10);
+    const forced = d.stop('forced', 0);
+    await timers.advance(6_000);
+    await trap;
+    await forced;
+    expect(exits.map((e) => [e.id, e.exitCode])).toEqual([['forced', 137], ['trap', 0]]);
+    await timers.advance(4_000);
+    await stubborn;
+    expect(exits.at(-1)).toMatchObject({ id: 'stubborn', exitCode: 137 });
+    expect(d.signals).toEqual([
+      { id: 'trap', signal: 'SIGTERM', at: t0 },
+      { id: 'stubborn', signal: 'SIGTERM', at: t0 },
+      { id: 'forced', signal: 'SIGKILL', at: t0 },
+      { id: 'stubborn', signal: 'SIGKILL', at: t0 + 10_000 },
+    ]);
   });
 });

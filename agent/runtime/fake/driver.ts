@@ -26,11 +26,22 @@ export interface FakeDriver extends RuntimeDriver {
   /** Adds a container as if someone else (another agent, an earlier run) created it. */
   adopt(spec: ContainerSpec, status?: TaskStatus | null): void;
   execHandler?: (id: string, args: string[]) => ExecResult;
+  /**
+   * How a container's process answers SIGTERM: exits with code 0 after that many ms, or ignores it
+   * until SIGKILL. Containers not listed exit at once with 143, as a process without a handler does.
+   */
+  readonly sigterm: Map<string, number | 'ignore'>;
+  /** Signals stop() sent to processes that answer SIGTERM their own way (see sigterm), with the time. */
+  readonly signals: { id: string; signal: 'SIGTERM' | 'SIGKILL'; at: number }[];
 }
 
 /** An in-memory RuntimeDriver for tests: controllable images, exits and failures (like Nomad's drivers/mock). */
-export function createFakeDriver(o: { now?: () => number; version?: string } = {}): FakeDriver {
+export function createFakeDriver(o: { now?: () => number; version?: string; setTimer?: (fn: () => void, ms: number) => unknown } = {}): FakeDriver {
   const now = o.now ?? Date.now;
+  const setTimer = o.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+  const sleep = (ms: number) => new Promise<void>((resolve) => void setTimer(resolve, ms));
+  const sigterm = new Map<string, number | 'ignore'>();
+  const signals: FakeDriver['signals'] = [];
   const images = new Set<string>();
   const containers = new Map<string, FakeContainer>();
   const calls: string[] = [];
@@ -61,6 +72,8 @@ export function createFakeDriver(o: { now?: () => number; version?: string } = {
     images,
     containers,
     calls,
+    sigterm,
+    signals,
     tarballs,
     registry: undefined,
     async version() {
@@ -103,8 +116,23 @@ export function createFakeDriver(o: { now?: () => number; version?: string } = {
       maybeFail('stop');
       const c = get(id);
       const wasRunning = c.task?.status === 'running';
+      const answer = sigterm.get(id);
+      if (!wasRunning || answer === undefined) {
+        c.task = null;
+        if (wasRunning) emit(id, 143);
+        return;
+      }
+      // As the ctr driver does: SIGTERM, then SIGKILL once the grace period is over (at once without one).
+      const exitsAfter = answer === 'ignore' ? Infinity : answer;
+      if (graceSeconds > 0) {
+        signals.push({ id, signal: 'SIGTERM', at: now() });
+        await sleep(Math.min(exitsAfter, graceSeconds * 1000));
+        if (c.task === null) return; // a second, shorter stop ended it meanwhile
+      }
+      const clean = graceSeconds > 0 && exitsAfter <= graceSeconds * 1000;
+      if (!clean) signals.push({ id, signal: 'SIGKILL', at: now() });
       c.task = null;
-      if (wasRunning) emit(id, 143);
+      emit(id, clean ? 0 : 137);
     },
     async remove(id) {
       calls.push(`remove ${id}`);

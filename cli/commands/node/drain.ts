@@ -23,9 +23,6 @@ export interface DrainDeps {
   now: () => number;
 }
 
-/** How long the node gets to hear of a shortened grace period before its pods are deleted. */
-const gracePropagationMs = 1000;
-
 /**
  * kubectl drain: cordon, then delete the node's pods that something will recreate elsewhere, then
  * wait until they are gone. Returns the exit code; the node stays cordoned either way.
@@ -42,21 +39,10 @@ export async function runDrain(client: ObjectClient, node: string, req: DrainReq
   }
   for (const w of plan.warnings) io.err(`Warning: ${w}\n`);
 
-  // kedge deletes pods at once and the node stops them with the grace period in their spec, so a
-  // different period must reach the node first.
-  let regraced = false;
-  if (req.gracePeriod >= 0) {
-    for (const p of plan.delete) {
-      if (p.spec.terminationGracePeriodSeconds === req.gracePeriod) continue;
-      await tolerateGone(client.patch(podInfo, p.metadata.namespace, p.metadata.name!, { spec: { terminationGracePeriodSeconds: req.gracePeriod } }));
-      regraced = true;
-    }
-    if (regraced) await deps.sleep(gracePropagationMs);
-  }
-
+  const grace = req.gracePeriod >= 0 ? { gracePeriodSeconds: req.gracePeriod } : undefined;
   for (const p of plan.delete) {
     io.out(`evicting pod ${p.metadata.namespace}/${p.metadata.name}\n`);
-    await tolerateGone(client.delete(podInfo, p.metadata.namespace, p.metadata.name!));
+    await tolerateGone(client.delete(podInfo, p.metadata.namespace, p.metadata.name!, grace));
   }
   const waiting = new Map(plan.delete.map((p) => [p.metadata.uid, p]));
   for (;;) {

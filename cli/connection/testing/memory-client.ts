@@ -1,5 +1,6 @@
 import { KedgeError } from '../../../shared/errors.js';
 import type { ListResult } from '../../../shared/client.js';
+import type { DeleteOptions } from '../../../shared/delete-options.js';
 import type { KObject } from '../../../shared/meta.js';
 import { kindByName, type KindInfo } from '../../../shared/kinds.js';
 import { matches, parseSelector } from '../../../shared/selector.js';
@@ -83,9 +84,9 @@ export function memoryClient(opts: { defaults?: (o: KObject) => KObject; now?: (
       objects.set(key, stored);
       return copy(stored) as T;
     },
-    async delete(kind: string | KindInfo, ns: string | undefined, name: string): Promise<KObject> {
+    async delete(kind: string | KindInfo, ns: string | undefined, name: string, options?: Omit<DeleteOptions, 'kind' | 'apiVersion'>): Promise<KObject> {
       const info = infoOf(kind);
-      calls.push(`delete ${info.kind} ${name}`);
+      calls.push(`delete ${info.kind} ${name}${options ? ` ${JSON.stringify(options)}` : ''}`);
       const key = keyOf(info, ns, name);
       const o = objects.get(key);
       if (!o) throw notFound(info, name);

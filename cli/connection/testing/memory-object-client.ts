@@ -21,7 +21,7 @@ export function memoryObjectClient(mc: ReturnType<typeof memoryClient>): ObjectC
     patches,
     get: (info, ns, name) => mc.get(info, ns, name),
     list: (info, q) => mc.list(info, q),
-    delete: (info, ns, name) => mc.delete(info, ns, name),
+    delete: (info, ns, name, options) => mc.delete(info, ns, name, options),
     async patch<T>(info: KindInfo, ns: string | undefined, name: string, patch: Record<string, unknown>): Promise<T> {
       patches.push(`${info.kind} ${name} ${JSON.stringify(patch)}`);
       const cur = await mc.get<KObject>(info, ns, name);

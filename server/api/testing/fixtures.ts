@@ -4,7 +4,7 @@ import { networkClaims } from '../../network/claims.js';
 import { openStore } from '../../store/store.js';
 import type { Store } from '../../store/types.js';
 import { createApi } from '../app.js';
-import { ensureDefaultNamespace } from '../namespaces.js';
+import { ensureSystemNamespaces } from '../namespaces.js';
 import type { ApiDeps } from '../types.js';
 
 export const adminToken = 'admin-token-0123456789';
@@ -13,7 +13,7 @@ export const joinToken = 'K10' + 'a'.repeat(64) + '::node:join-secret-0123456789
 /** An API over a fresh in-memory store, recording join calls; for tests only. */
 export function testApi(overrides: Partial<ApiDeps> = {}) {
   const store: Store = openStore(':memory:', { claims: networkClaims });
-  ensureDefaultNamespace(store);
+  ensureSystemNamespaces(store);
   const joins: JoinRequest[] = [];
   const logs: string[] = [];
   const app = createApi({
@@ -56,5 +56,34 @@ export function deploymentManifest(name: string, replicas?: number): KObject {
       selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
     },
+  };
+}
+
+/** Reads newline-delimited events from a response body until `count` have arrived. */
+export function eventReader(res: Response) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  return {
+    async next(count: number): Promise<{ type: string; object: KObject & { metadata: { name: string; resourceVersion: string } } }[]> {
+      const out = [];
+      while (out.length < count) {
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          out.push(JSON.parse(buf.slice(0, nl)));
+          buf = buf.slice(nl + 1);
+          continue;
+        }
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`stream ended after ${out.length} of ${count} events`);
+        buf += decoder.decode(value, { stream: true });
+      }
+      return out;
+    },
+    async ended(): Promise<boolean> {
+      const { done } = await reader.read();
+      return done;
+    },
+    cancel: () => reader.cancel(),
   };
 }

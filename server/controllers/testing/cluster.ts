@@ -3,6 +3,7 @@ import type { KObject } from '../../../shared/meta.js';
 import { isPodReady, type Pod } from '../../../shared/pod.js';
 import { networkClaims } from '../../network/claims.js';
 import type { NetworkSettings } from '../../network/settings.js';
+import { applyPodStatusReport } from '../../nodes/pod-status.js';
 import { openStore } from '../../store/store.js';
 import type { Store } from '../../store/types.js';
 import { startControllers } from '../manager.js';
@@ -27,7 +28,12 @@ export function seededRandom(seed = 1): () => number {
   };
 }
 
-export function testCluster(o: { network?: NetworkSettings; apiEndpoint?: { ip: string; port: number } } = {}) {
+/**
+ * A controller test cluster. Its nodes stop a pod being deleted as soon as the controllers settle
+ * (as a quick agent would, through the same status report path); `nodesStopPods: false` leaves such
+ * pods Terminating so a test can look at them.
+ */
+export function testCluster(o: { network?: NetworkSettings; apiEndpoint?: { ip: string; port: number }; nodesStopPods?: boolean } = {}) {
   const clock = fakeClock();
   const store = openStore(':memory:', { now: clock.now, claims: networkClaims });
   store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
@@ -52,6 +58,27 @@ export function testCluster(o: { network?: NetworkSettings; apiEndpoint?: { ip: 
   }
   const isReady = isPodReady;
 
+  /** What a node reports once it has stopped a pod being deleted; the server then removes the pod. Returns how many it stopped. */
+  function stopTerminating(): number {
+    const onNodes = store.list('Node').items.flatMap((n) => store.list('Pod', { fields: { 'spec.nodeName': n.metadata.name! } }).items as Pod[]);
+    const going = onNodes.filter((p) => p.metadata.deletionTimestamp && (p.metadata.deletionGracePeriodSeconds ?? 0) > 0);
+    for (const p of going) {
+      const terminated = { terminated: { exitCode: 143, reason: 'Error' } };
+      const containerStatuses = p.spec.containers.map((c) => ({ name: c.name, image: c.image, ready: false, restartCount: 0, state: terminated }));
+      const status = { ...p.status, phase: 'Failed' as const, containerStatuses };
+      applyPodStatusReport(store, p.spec.nodeName!, { node: p.spec.nodeName!, pods: [{ namespace: p.metadata.namespace!, name: p.metadata.name!, uid: p.metadata.uid!, status }] });
+    }
+    return going.length;
+  }
+
+  async function settle() {
+    for (let i = 0; i < 50; i++) {
+      await controllers.idle();
+      if (o.nodesStopPods === false || stopTerminating() === 0) return;
+    }
+    throw new Error('pods being deleted did not settle');
+  }
+
   return {
     store,
     clock,
@@ -65,12 +92,13 @@ export function testCluster(o: { network?: NetworkSettings; apiEndpoint?: { ip: 
     isReady,
     /** Bound pods that are not Ready yet. */
     unready: () => pods().filter((p) => p.spec.nodeName && !isReady(p)),
-    /** Runs the controllers until nothing is left to do. */
-    settle: () => controllers.idle(),
+    /** Runs the controllers (and the nodes stopping deleted pods, unless told not to) until nothing is left to do. */
+    settle,
+    stopTerminating,
     /** Settles, then lets every bound pod become Ready, until nothing changes (a healthy cluster). */
     async converge(max = 50) {
       for (let i = 0; i < max; i++) {
-        await controllers.idle();
+        await settle();
         const todo = pods().filter((p) => p.spec.nodeName && !isReady(p));
         if (!todo.length) return;
         todo.forEach(markReady);

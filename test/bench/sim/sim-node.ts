@@ -81,6 +81,13 @@ function runningStatus(pod: Pod, hostIP: string, startedAt: string, restartCount
   };
 }
 
+/** What a real agent reports once it has stopped a pod being deleted (SIGTERM answered at once). */
+function stoppedStatus(running: PodStatus, finishedAt: string): PodStatus {
+  const containerStatuses = (running.containerStatuses ?? []).map((c) => ({ ...c, ready: false, started: false, state: { terminated: { exitCode: 143, reason: 'Error', finishedAt } } }));
+  const conditions = (running.conditions ?? []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False' as const, lastTransitionTime: finishedAt } : c));
+  return { ...running, phase: 'Failed', conditions, containerStatuses };
+}
+
 function postJson(o: SimNodeOptions, path: string, body: unknown): Promise<{ status: number; text: string }> {
   const url = new URL(path, o.server.url);
   const payload = JSON.stringify(body);
@@ -111,8 +118,8 @@ export function createSimNode(o: SimNodeOptions) {
   let heartbeat: NodeJS.Timeout | undefined;
   let firstBeat: NodeJS.Timeout | undefined;
   let connected = false;
-  /** uid → the pod and what was last reported for it. */
-  const pods = new Map<string, { pod: Pod; entry: PodEntry }>();
+  /** uid → the pod and what was last reported for it (`stopped`: its deletion was answered). */
+  const pods = new Map<string, { pod: Pod; entry: PodEntry; stopped?: boolean }>();
   let desiredMessages = 0;
 
   function publishPods(entries: PodEntry[], full = false) {
@@ -133,13 +140,29 @@ export function createSimNode(o: SimNodeOptions) {
     const want = new Map(parsed.data.pods.map((p) => [p.metadata.uid!, p]));
     for (const uid of pods.keys()) if (!want.has(uid)) pods.delete(uid);
     const started: PodEntry[] = [];
+    const stopped: PodEntry[] = [];
     const now = new Date().toISOString();
     for (const [uid, pod] of want) {
-      if (pods.has(uid)) continue;
+      const known = pods.get(uid);
+      if (known && pod.metadata.deletionTimestamp && !known.stopped) {
+        // Being deleted: stop it and say so, and the server lets it go.
+        known.stopped = true;
+        known.entry = { ...known.entry, status: stoppedStatus(known.entry.status, now) };
+        stopped.push(known.entry);
+      }
+      if (known) continue;
+      if (pod.metadata.deletionTimestamp) {
+        // Deleted before it ever ran here: nothing to stop.
+        const entry: PodEntry = { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name!, uid, status: { phase: 'Failed', containerStatuses: [] } };
+        pods.set(uid, { pod, entry, stopped: true });
+        stopped.push(entry);
+        continue;
+      }
       const entry: PodEntry = { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name!, uid, status: runningStatus(pod, o.localAddress, now) };
       pods.set(uid, { pod, entry });
       started.push(entry);
     }
+    if (stopped.length) publishPods(stopped);
     if (started.length) {
       publishPods(started);
       for (let i = 0; i < started.length; i++) o.onPodRunning();
