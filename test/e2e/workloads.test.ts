@@ -46,6 +46,8 @@ spec:
   template:
     metadata: { labels: { app: web } }
     spec:
+      # The test reaches each replica on the host's loopback.
+      hostNetwork: true
       terminationGracePeriodSeconds: 3
       containers:
         - name: web
