@@ -209,7 +209,7 @@ describe.skipIf(skip !== null)(`pod network, Services and DNS on two nodes${skip
     const started = Date.now();
     const r = kubectl(['exec', 'client', '--', 'sh', '-c', 'timeout 5 nc web 80 </dev/null']);
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/refused/i);
+    expect(r.stdout + r.stderr + why()).toMatch(/refused/i);
     expect(Date.now() - started).toBeLessThan(4000);
     expect(kubectl(['scale', 'deploy/web-a', 'deploy/web-b', '--replicas=1']).code).toBe(0);
     await waitFor('web pods Ready again', async () => {

@@ -8,6 +8,7 @@ import { startTestContainerd, type TestContainerd } from '../fixtures/containerd
 import { buildTestImage } from '../fixtures/image.js';
 import { e2eSkipReason, kedgeBin, runningTasks, tempDir, waitFor, type Proc } from './cluster.js';
 import { supervise } from '../fixtures/child.js';
+import { releasePodNamespaces } from '../fixtures/node-network.js';
 import { createNetnsLink, netnsSkipReason, type NetnsLink } from './netns.js';
 import { startServerOnly, type ServerOnly } from './server-only.js';
 
@@ -21,7 +22,8 @@ const node = 'part-1';
 
 /** `kedge agent` inside the namespace: its only way to the server is the veth pair. */
 function startAgentInNetns(link: NetnsLink, args: string[]): Proc {
-  return supervise(spawn('ip', ['netns', 'exec', link.ns, process.execPath, kedgeBin, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  // nsenter, not `ip netns exec`: the pods' namespace mounts must stay visible to containerd (one mount namespace).
+  return supervise(spawn('nsenter', [`--net=/run/netns/${link.ns}`, process.execPath, kedgeBin, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const readyOf = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready');
@@ -94,6 +96,7 @@ describe.skipIf(skip !== null)(`partition: a node cut off from the server keeps 
     await agent?.stop();
     await s?.proc.stop();
     await containerd?.cleanup();
+    releasePodNamespaces([node]);
     link?.remove();
     if (!process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
   });
