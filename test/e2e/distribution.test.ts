@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { releasePodNamespaces, removeNodeNetwork } from '../fixtures/node-network.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../shared/client.js';
 import type { Node } from '../../shared/node.js';
@@ -99,6 +100,9 @@ describe.skipIf(skip !== null)(`distribution: single executable, install.sh from
       await new Promise((r) => server!.once('exit', r));
     }
     await containerd?.cleanup();
+    // The installed agent ran in this network namespace; an install under a root dir does not undo its pod network.
+    releasePodNamespaces(['pi-1']);
+    removeNodeNetwork();
     if (dir && !process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
   });
 
